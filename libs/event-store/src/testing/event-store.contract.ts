@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { EventIdConflictError, InvalidAppendError, WrongExpectedRevisionError } from '../errors';
+import type { EventStore, NewEvent, RecordedEvent } from '../event-store.port';
+import type { SqlEventStore } from '../sql/sql-event-store';
+import { SqlCheckpointStore } from '../sql/checkpoint-store';
+import { subscribeToAll } from '../subscription';
+
+export interface ContractHarness {
+  /** The store under test, fresh per test file (its own schema or data directory). */
+  store(): SqlEventStore;
+  /** Another store over the same database, as a second process would open it. */
+  openWriter(): Promise<SqlEventStore>;
+  /** Closes and reopens the primary store, as after a process restart. */
+  reopen(): Promise<SqlEventStore>;
+}
+
+const ev = (type = 'Something', data: Record<string, unknown> = {}): NewEvent => ({ id: randomUUID(), type, data, metadata: { test: true } });
+const stream = () => `test-${randomUUID()}`;
+
+/** The behaviour every event store adapter must show; run once per driver. */
+export function eventStoreContract(h: ContractHarness): void {
+  const store = () => h.store();
+
+  describe('append and read a stream', () => {
+    it('appends to a new stream from revision 0 and reads the events back in order', async () => {
+      const s = stream();
+      const first = await store().append(s, [ev('A', { n: 1 }), ev('B', { n: 2 })], { expectedRevision: 'no_stream' });
+      expect(first.nextRevision).toBe(1);
+      const second = await store().append(s, [ev('C', { n: 3 })], { expectedRevision: 1 });
+      expect(second.nextRevision).toBe(2);
+      expect(second.position).toBeGreaterThan(first.position);
+      const events = await store().readStream(s);
+      expect(events.map((e) => [e.type, e.revision, e.data.n])).toEqual([['A', 0, 1], ['B', 1, 2], ['C', 2, 3]]);
+      expect(events[0].metadata).toEqual({ test: true });
+      expect(Date.parse(events[0].recordedAt)).not.toBeNaN();
+      expect(await store().readStream(s, { fromRevision: 2 })).toHaveLength(1);
+    });
+
+    it('returns an empty list for an unknown stream', async () => {
+      expect(await store().readStream(stream())).toEqual([]);
+    });
+
+    it('refuses a stale expected revision and appends nothing', async () => {
+      const s = stream();
+      await store().append(s, [ev(), ev()]);
+      const attempt = store().append(s, [ev()], { expectedRevision: 0 });
+      await expect(attempt).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(attempt).rejects.toMatchObject({ code: 'STORE.WRONG_EXPECTED_REVISION', actual: 1, expected: 0 });
+      await expect(store().append(s, [ev()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ actual: 1 });
+      await expect(store().append(stream(), [ev()], { expectedRevision: 3 })).rejects.toMatchObject({ actual: 'no_stream' });
+      expect(await store().readStream(s)).toHaveLength(2);
+    });
+
+    it('rejects malformed appends with a clear error and stores nothing', async () => {
+      const s = stream();
+      const dup = ev();
+      const cases: Array<[string, () => Promise<unknown>]> = [
+        ['no events', () => store().append(s, [])],
+        ['not a uuid', () => store().append(s, [{ ...ev(), id: 'nope' }])],
+        ['same id twice', () => store().append(s, [dup, dup])],
+        ['empty type', () => store().append(s, [{ ...ev(), type: '' }])],
+        ['data not an object', () => store().append(s, [{ ...ev(), data: [] as unknown as Record<string, unknown> }])],
+        ['empty stream id', () => store().append('', [ev()])],
+        ['negative revision', () => store().append(s, [ev()], { expectedRevision: -2 })],
+      ];
+      for (const [, attempt] of cases) {
+        await expect(attempt()).rejects.toBeInstanceOf(InvalidAppendError);
+      }
+      expect(await store().readStream(s)).toEqual([]);
+    });
+  });
+
+  describe('idempotent appends by event id', () => {
+    it('treats the same events appended twice as one append and returns the first result', async () => {
+      const s = stream();
+      const events = [ev('A'), ev('B')];
+      const first = await store().append(s, events, { expectedRevision: 'no_stream' });
+      const retry = await store().append(s, events, { expectedRevision: 'no_stream' });
+      expect(retry).toEqual(first);
+      expect(await store().readStream(s)).toHaveLength(2);
+    });
+
+    it('deduplicates concurrent retries of the same append', async () => {
+      const s = stream();
+      const events = [ev('A')];
+      const results = await Promise.all([1, 2, 3, 4].map(() => store().append(s, events)));
+      expect(new Set(results.map((r) => r.position)).size).toBe(1);
+      expect(await store().readStream(s)).toHaveLength(1);
+    });
+
+    it('refuses an append that reuses some stored ids, or stored ids on another stream', async () => {
+      const s = stream();
+      const a = ev('A');
+      await store().append(s, [a]);
+      await expect(store().append(s, [a, ev('B')])).rejects.toBeInstanceOf(EventIdConflictError);
+      await expect(store().append(stream(), [a])).rejects.toBeInstanceOf(EventIdConflictError);
+      expect(await store().readStream(s)).toHaveLength(1);
+    });
+  });
+
+  describe('global log', () => {
+    it('reads all events in commit order with dense positions, after a checkpoint', async () => {
+      const before = await lastPosition(store());
+      const s1 = stream();
+      const s2 = stream();
+      await store().append(s1, [ev('A')]);
+      await store().append(s2, [ev('B'), ev('C')]);
+      const all = await store().readAll({ after: before, limit: 100 });
+      const mine = all.filter((e) => e.streamId === s1 || e.streamId === s2);
+      expect(mine.map((e) => e.type)).toEqual(['A', 'B', 'C']);
+      expect(isDense(all, before)).toBe(true);
+      expect(await store().readAll({ after: before, limit: 1 })).toHaveLength(1);
+      const found = await store().readEvent(mine[1].id);
+      expect(found).toMatchObject({ type: 'B', streamId: s2, position: mine[1].position });
+      expect(await store().readEvent(randomUUID())).toBeUndefined();
+    });
+
+    it('keeps events immutable: the database refuses updates and deletes', async () => {
+      const s = stream();
+      await store().append(s, [ev('A')]);
+      const sql = store().sqlClient;
+      await expect(sql.query(`UPDATE ${store().schemaName}.events SET type = 'X' WHERE stream_id = $1`, [s])).rejects.toThrow(/immutable/);
+      await expect(sql.query(`DELETE FROM ${store().schemaName}.events WHERE stream_id = $1`, [s])).rejects.toThrow(/immutable/);
+      expect((await store().readStream(s))[0].type).toBe('A');
+    });
+
+    it('keeps acknowledged events across a restart', async () => {
+      const s = stream();
+      await store().append(s, [ev('Durable')]);
+      const reopened = await h.reopen();
+      expect((await reopened.readStream(s)).map((e) => e.type)).toEqual(['Durable']);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('lets exactly one of many concurrent writers win each revision of a stream', async () => {
+      const s = stream();
+      const writers = [store(), await h.openWriter(), await h.openWriter()];
+      await store().append(s, [ev('Start')], { expectedRevision: 'no_stream' });
+      for (let revision = 0; revision < 5; revision++) {
+        const attempts = await Promise.allSettled(
+          Array.from({ length: 6 }, (_, i) => writers[i % writers.length].append(s, [ev('Next')], { expectedRevision: revision })),
+        );
+        const won = attempts.filter((a) => a.status === 'fulfilled');
+        const lost = attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost.every((l) => l.reason instanceof WrongExpectedRevisionError)).toBe(true);
+      }
+      expect(await store().readStream(s)).toHaveLength(6);
+    });
+
+    it('never lets a tailing reader skip an event while many writers append concurrently', async () => {
+      const from = await lastPosition(store());
+      const seen: RecordedEvent[] = [];
+      const reader = subscribeToAll(store(), { from, batchSize: 37, pollIntervalMs: 5, handle: async (batch) => void seen.push(...batch) });
+      const writers = [store(), await h.openWriter(), await h.openWriter(), await h.openWriter()];
+      const appended: string[] = [];
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, w) => {
+          for (let i = 0; i < 40; i++) {
+            const batch = i % 3 === 0 ? [ev('X'), ev('Y')] : [ev('X')];
+            await writers[w % writers.length].append(`tail-${w}-${i % 5}`, batch);
+            appended.push(...batch.map((e) => e.id));
+          }
+        }),
+      );
+      const end = await lastPosition(store());
+      await reader.reached(end);
+      await reader.stop();
+      const seenIds = seen.map((e) => e.id);
+      expect(new Set(seenIds).size).toBe(seenIds.length);
+      expect(seenIds).toEqual(expect.arrayContaining(appended));
+      expect(isDense(seen, from)).toBe(true);
+    });
+
+    it('commits concurrent single-event appends together (group commit)', async () => {
+      const sql = store().sqlClient;
+      const original = sql.transaction.bind(sql);
+      let transactions = 0;
+      sql.transaction = ((work: Parameters<typeof original>[0]) => {
+        transactions += 1;
+        return original(work);
+      }) as typeof sql.transaction;
+      try {
+        await Promise.all(Array.from({ length: 200 }, () => store().append(stream(), [ev()])));
+      } finally {
+        sql.transaction = original;
+      }
+      expect(transactions).toBeLessThan(50);
+    });
+  });
+
+  describe('catch-up subscription and checkpoints', () => {
+    it('retries a failed batch from the same position, skipping nothing', async () => {
+      const from = await lastPosition(store());
+      const s = stream();
+      await store().append(s, [ev('One'), ev('Two'), ev('Three')]);
+      const handled: string[] = [];
+      let failures = 0;
+      const sub = subscribeToAll(store(), {
+        from, batchSize: 2, pollIntervalMs: 5,
+        onError: () => undefined,
+        handle: async (batch) => {
+          if (batch.some((e) => e.type === 'Three') && failures++ === 0) throw new Error('transient');
+          handled.push(...batch.filter((e) => e.streamId === s).map((e) => e.type));
+        },
+      });
+      await sub.reached(await lastPosition(store()));
+      await sub.stop();
+      expect(handled).toEqual(['One', 'Two', 'Three']);
+      expect(failures).toBe(2);
+    });
+
+    it('stores and reads named checkpoints', async () => {
+      const checkpoints = new SqlCheckpointStore(store().sqlClient, store().schemaName);
+      const name = `cp-${randomUUID()}`;
+      expect(await checkpoints.read(name)).toBe(0);
+      await checkpoints.store(name, 41);
+      await checkpoints.store(name, 42);
+      expect(await checkpoints.read(name)).toBe(42);
+    });
+  });
+}
+
+async function lastPosition(store: EventStore): Promise<number> {
+  let after = 0;
+  for (;;) {
+    const page = await store.readAll({ after, limit: 5000 });
+    if (page.length === 0) return after;
+    after = page[page.length - 1].position;
+  }
+}
+
+function isDense(events: RecordedEvent[], after: number): boolean {
+  return events.every((e, i) => e.position === after + i + 1);
+}
