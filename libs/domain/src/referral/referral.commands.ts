@@ -1,0 +1,34 @@
+import type { DataCategory } from '../shared/categories';
+import type { Command } from '../shared/decider';
+import type { ReferralBasis, ReferralDeadline } from './referral.events';
+
+export type SendReferral = Command<
+  'SendReferral',
+  {
+    referralId: string;
+    subjectId: string;
+    to: string;
+    reason: string;
+    categories: DataCategory[];
+    basis: ReferralBasis;
+    acknowledgeBy: string;
+    answerBy: string;
+    previousReferralId?: string;
+  }
+>;
+
+export type AcknowledgeReferral = Command<'AcknowledgeReferral', { referralId: string }>;
+export type AcceptReferral = Command<'AcceptReferral', { referralId: string; note?: string }>;
+export type DeclineReferral = Command<'DeclineReferral', { referralId: string; reason: string; suggestedAgency?: string }>;
+export type CompleteReferral = Command<'CompleteReferral', { referralId: string; outcome: string }>;
+
+/** Issued by the system scheduler once a deadline has passed. */
+export type EscalateReferral = Command<'EscalateReferral', { referralId: string; deadline: ReferralDeadline }>;
+
+export type ReferralCommand =
+  | SendReferral
+  | AcknowledgeReferral
+  | AcceptReferral
+  | DeclineReferral
+  | CompleteReferral
+  | EscalateReferral;

@@ -1,0 +1,59 @@
+import type { DataCategory } from '../shared/categories';
+import type { Event } from '../shared/decider';
+
+/** Why the sender may share: a legal-basis catalog entry, or the person's consent. */
+export type ReferralBasis = { kind: 'legal'; entryId: string } | { kind: 'consent'; consentId: string };
+
+export type ReferralDeadline = 'acknowledgement' | 'answer';
+
+export type ReferralSent = Event<
+  'ReferralSent',
+  {
+    referralId: string;
+    subjectId: string;
+    /** Sending and receiving agency ids. */
+    from: string;
+    to: string;
+    reason: string;
+    categories: DataCategory[];
+    basis: ReferralBasis;
+    acknowledgeBy: string;
+    answerBy: string;
+    /** Set when re-sending after a decline, e.g. to the agency the decliner suggested. */
+    previousReferralId?: string;
+    sentBy: string;
+    sentAt: string;
+  }
+>;
+
+/** `by` is the receiving agency; `actor` the person there, for the audit trail. */
+export type ReferralAcknowledged = Event<'ReferralAcknowledged', { referralId: string; by: string; actor: string; acknowledgedAt: string }>;
+
+export type ReferralAccepted = Event<
+  'ReferralAccepted',
+  { referralId: string; by: string; actor: string; note?: string; acceptedAt: string }
+>;
+
+export type ReferralDeclined = Event<
+  'ReferralDeclined',
+  { referralId: string; by: string; actor: string; reason: string; suggestedAgency?: string; declinedAt: string }
+>;
+
+export type ReferralCompleted = Event<
+  'ReferralCompleted',
+  { referralId: string; by: string; actor: string; outcome: string; completedAt: string }
+>;
+
+/** The sender is told when a deadline passes: those who refer must see the follow-up happen. */
+export type ReferralEscalated = Event<
+  'ReferralEscalated',
+  { referralId: string; deadline: ReferralDeadline; dueAt: string; escalatedAt: string; notify: string[] }
+>;
+
+export type ReferralEvent =
+  | ReferralSent
+  | ReferralAcknowledged
+  | ReferralAccepted
+  | ReferralDeclined
+  | ReferralCompleted
+  | ReferralEscalated;

@@ -1,0 +1,57 @@
+import { DATA_CATEGORIES } from '../shared/categories';
+import type { CommandMetadata } from '../shared/decider';
+import { invalid } from '../shared/errors';
+import { instant } from '../shared/time';
+import { isBlank, unknownValues } from '../shared/validation';
+import type { SendReferral } from './referral.commands';
+import type { ReferralBasis, ReferralSent } from './referral.events';
+
+/**
+ * Input checks for a new referral. Whether the basis actually covers the recipient and
+ * categories is the policy's question, answered against the catalog and consent state.
+ */
+export function validateSend(data: SendReferral['data'], metadata: CommandMetadata): void {
+  if (isBlank(data.reason)) throw invalid('REFERRAL.REASON_REQUIRED', 'A referral must say why it is sent');
+  if (data.to === metadata.agency) throw invalid('REFERRAL.SELF_REFERRAL', 'An agency cannot refer to itself');
+  if (data.categories.length === 0) throw invalid('REFERRAL.NO_CATEGORIES', 'A referral must name at least one data category');
+  const unknown = unknownValues(data.categories, DATA_CATEGORIES);
+  if (unknown.length > 0) throw invalid('REFERRAL.UNKNOWN_CATEGORY', `Unknown data categories: ${unknown.join(', ')}`);
+  if (!validBasis(data.basis)) throw invalid('REFERRAL.INVALID_BASIS', `Basis must name a legal entry or a consent: ${JSON.stringify(data.basis)}`);
+  const acknowledgeBy = instant(data.acknowledgeBy, 'acknowledgeBy');
+  const answerBy = instant(data.answerBy, 'answerBy');
+  if (answerBy < acknowledgeBy) throw invalid('REFERRAL.INVALID_DEADLINES', 'answerBy cannot be before acknowledgeBy');
+  const now = instant(metadata.now, 'now');
+  if (acknowledgeBy <= now || answerBy <= now) throw invalid('REFERRAL.DUE_IN_PAST', 'Deadlines must lie in the future');
+}
+
+function validBasis(basis: ReferralBasis): boolean {
+  switch (basis?.kind) {
+    case 'legal':
+      return !isBlank(basis.entryId);
+    case 'consent':
+      return !isBlank(basis.consentId);
+    default:
+      return false;
+  }
+}
+
+export function referralSent({ data, metadata }: SendReferral): ReferralSent {
+  return {
+    type: 'ReferralSent',
+    data: {
+      referralId: data.referralId,
+      subjectId: data.subjectId,
+      from: metadata.agency,
+      to: data.to,
+      reason: data.reason,
+      categories: [...data.categories],
+      // Rebuilt so only the fields of the chosen kind reach the log.
+      basis: data.basis.kind === 'legal' ? { kind: 'legal', entryId: data.basis.entryId } : { kind: 'consent', consentId: data.basis.consentId },
+      acknowledgeBy: data.acknowledgeBy,
+      answerBy: data.answerBy,
+      ...(data.previousReferralId !== undefined ? { previousReferralId: data.previousReferralId } : {}),
+      sentBy: metadata.actor,
+      sentAt: metadata.now,
+    },
+  };
+}
