@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
@@ -11,6 +12,7 @@ export class PgliteSqlClient implements SqlClient {
   private constructor(private readonly db: PGlite) {}
 
   static async open(dataDir: string): Promise<PgliteSqlClient> {
+    if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
     const db = await PGlite.create(dataDir);
     return new PgliteSqlClient(db);
   }

@@ -1,0 +1,46 @@
+import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenVerifier } from './auth/token-verifier';
+import { ConsentCommandHandler, ContactCommandHandler, ReferralCommandHandler, SubjectCommandHandler } from './commands/command.handlers';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { AgencyDirectory } from './config/agency-directory';
+import { ConsentsController } from './consents/consents.controller';
+import { ContactsController } from './contacts/contacts.controller';
+import { ErrorFilter } from './http/error.filter';
+import { HealthController } from './http/health.controller';
+import { ReferralsController } from './referrals/referrals.controller';
+import { StoreModule } from './store/store.module';
+import { SubjectsController } from './subjects/subjects.controller';
+
+/** Unknown fields are refused, not dropped: a typo in a field name must not pass silently. */
+export const validationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+});
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot(), StoreModule],
+      controllers: [HealthController, SubjectsController, ContactsController, ConsentsController, ReferralsController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: AgencyDirectory, useFactory: () => AgencyDirectory.fromFile(config.agencyDirectoryFile) },
+        { provide: TokenVerifier, inject: [AgencyDirectory], useFactory: (d: AgencyDirectory) => TokenVerifier.create(config, d) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useValue: validationPipe },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler,
+      ],
+      exports: [APP_CONFIG, AgencyDirectory],
+      global: true,
+    };
+  }
+}

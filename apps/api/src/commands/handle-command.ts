@@ -1,0 +1,98 @@
+import { v5 as uuidv5 } from 'uuid';
+import { randomUUID } from 'node:crypto';
+import { conflict, fold, type Decider } from '@samhandling/domain';
+import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@samhandling/event-store';
+
+export interface CommandContext {
+  agency: string;
+  actor: string;
+  /** Client's Idempotency-Key: a retry with the same key returns the first result, appends nothing. */
+  idempotencyKey?: string;
+  /** Hash of the request, to refuse a key reused for a different request. */
+  requestHash?: string;
+  correlationId: string;
+}
+
+export interface CommandResult {
+  streamId: string;
+  nextRevision: number;
+  position: number;
+  events: Array<{ id: string; type: string }>;
+  /** True when this answers a retry of an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+// Fixed namespace for idempotent event ids (UUID v5 of agency, command and key).
+const EVENT_ID_NAMESPACE = '6f1c8c1e-6d1f-4c59-9a43-5a4d8a9f0b77';
+const MAX_ATTEMPTS = 3;
+
+type AnyCommand = { type: string };
+type AnyEvent = { type: string; data: object };
+
+/**
+ * The one command handler: read the stream, fold, decide, append with the revision read.
+ * A concurrent writer makes the append fail; the command is then decided again on fresh state.
+ */
+export async function handleCommand<S, C extends AnyCommand, E extends AnyEvent>(
+  store: EventStore,
+  decider: Decider<S, C, E>,
+  streamId: string,
+  command: C,
+  context: CommandContext,
+): Promise<CommandResult> {
+  const firstId = context.idempotencyKey ? eventId(context, command.type, 0) : undefined;
+  for (let attempt = 1; ; attempt++) {
+    if (firstId) {
+      const earlier = await store.readEvent(firstId);
+      if (earlier) return replay(store, earlier, context);
+    }
+    const history = await store.readStream(streamId);
+    const state = fold(decider, history as unknown as E[]);
+    const events = decider.decide(command, state);
+    const newEvents = events.map((event, i) => ({
+      id: context.idempotencyKey ? eventId(context, command.type, i) : randomUUID(),
+      type: event.type,
+      data: event.data as Record<string, unknown>,
+      metadata: {
+        agency: context.agency,
+        actor: context.actor,
+        command: command.type,
+        correlationId: context.correlationId,
+        ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey, requestHash: context.requestHash } : {}),
+      },
+    }));
+    if (newEvents.length === 0) {
+      const last = history[history.length - 1];
+      return { streamId, nextRevision: last?.revision ?? -1, position: last?.position ?? 0, events: [], replayed: false };
+    }
+    try {
+      const expectedRevision = history.length === 0 ? 'no_stream' : history[history.length - 1].revision;
+      const result = await store.append(streamId, newEvents, { expectedRevision });
+      return { streamId, ...result, events: newEvents.map(({ id, type }) => ({ id, type })), replayed: false };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+function eventId(context: CommandContext, commandType: string, index: number): string {
+  return uuidv5(`${context.agency}\u0000${commandType}\u0000${context.idempotencyKey}\u0000${index}`, EVENT_ID_NAMESPACE);
+}
+
+async function replay(store: EventStore, first: RecordedEvent, context: CommandContext): Promise<CommandResult> {
+  if (first.metadata.requestHash !== context.requestHash) {
+    throw conflict('IDEMPOTENCY.KEY_REUSED', `Idempotency-Key ${JSON.stringify(context.idempotencyKey)} was already used for a different request`);
+  }
+  const following = await store.readStream(first.streamId, { fromRevision: first.revision });
+  const same = following.filter(
+    (e) => e.metadata.idempotencyKey === context.idempotencyKey && e.metadata.agency === context.agency && e.metadata.command === first.metadata.command,
+  );
+  const last = same[same.length - 1];
+  return {
+    streamId: first.streamId,
+    nextRevision: last.revision,
+    position: last.position,
+    events: same.map(({ id, type }) => ({ id, type })),
+    replayed: true,
+  };
+}

@@ -1,0 +1,20 @@
+import { forbidden, notFound, subjectStream, type AgencyKind } from '@samhandling/domain';
+import type { EventStore } from '@samhandling/event-store';
+import type { AgencyDirectory } from '../config/agency-directory';
+
+/** Checks that span streams (the deciders see one stream each) run before deciding. */
+export async function requireSubject(store: EventStore, subjectId: string, role = 'Subject'): Promise<void> {
+  const head = await store.readStream(subjectStream(subjectId), { limit: 1 });
+  if (head.length === 0) throw notFound('SUBJECT.NOT_FOUND', `${role} ${subjectId} is not registered`);
+}
+
+export function requireAgency(directory: AgencyDirectory, agencyId: string, role: string): void {
+  if (!directory.get(agencyId)) throw notFound('AGENCY.NOT_FOUND', `${role} ${agencyId} is not in the agency directory`);
+}
+
+export function requireKind(directory: AgencyDirectory, agencyId: string, kinds: readonly AgencyKind[], action: string): void {
+  const kind = directory.get(agencyId)?.kind;
+  if (!kind || !kinds.includes(kind)) {
+    throw forbidden('AGENCY.NOT_ALLOWED', `${action} is reserved for agencies of kind ${kinds.join(' or ')}`);
+  }
+}

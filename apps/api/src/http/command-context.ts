@@ -1,0 +1,36 @@
+import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { Caller } from '../auth/token-verifier';
+import type { CommandContext } from '../commands/handle-command';
+
+const KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** Builds the command context of an authenticated request: who, correlation, idempotency. */
+export const CommandCtx = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
+  const request = context.switchToHttp().getRequest<Request & { caller: Caller }>();
+  const key = request.header('idempotency-key');
+  if (key !== undefined && !KEY.test(key)) {
+    throw new BadRequestException({ error: 'REQUEST.INVALID_IDEMPOTENCY_KEY', message: 'Idempotency-Key must be 1–200 visible ASCII characters' });
+  }
+  const correlation = request.header('x-correlation-id');
+  return {
+    agency: request.caller.agency.id,
+    actor: request.caller.actor,
+    correlationId: correlation && KEY.test(correlation) ? correlation : randomUUID(),
+    ...(key ? { idempotencyKey: key, requestHash: requestHash(request) } : {}),
+  };
+});
+
+function requestHash(request: Request): string {
+  return createHash('sha256').update(`${request.method} ${request.path}\n${canonicalJson(request.body)}`).digest('base64url');
+}
+
+/** JSON with object keys sorted, so the same request hashes the same whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

@@ -1,0 +1,74 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { DomainError } from '@samhandling/domain';
+import { EventStoreError } from '@samhandling/event-store';
+
+const STATUS: Record<string, number> = {
+  validation: HttpStatus.BAD_REQUEST,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  forbidden: HttpStatus.FORBIDDEN,
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+/**
+ * One place where errors become HTTP: coded domain and store errors keep their code and message;
+ * validation failures list every field; anything unexpected is a 500 with an id to find in the
+ * log — and neither the body nor the log line carries the request's personal data.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError || exception instanceof EventStoreError) {
+      return { statusCode: STATUS[exception.kind], error: exception.code, message: exception.message };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const res = exception.getResponse();
+      if (typeof res === 'object' && res !== null) {
+        const r = res as { error?: string; message?: string | string[] };
+        const messages = Array.isArray(r.message) ? r.message : undefined;
+        return {
+          statusCode: status,
+          error: r.error && r.error.includes('.') ? r.error : codeFor(status),
+          message: messages ? `Invalid request: ${messages.join('; ')}` : String(r.message ?? exception.message),
+          ...(messages ? { details: messages } : {}),
+        };
+      }
+      return { statusCode: status, error: codeFor(status), message: String(res) };
+    }
+    const type = (exception as { type?: string })?.type;
+    if (type === 'entity.too.large') return { statusCode: 413, error: 'REQUEST.TOO_LARGE', message: 'Request body exceeds the size limit' };
+    if (type === 'entity.parse.failed') return { statusCode: 400, error: 'REQUEST.MALFORMED_JSON', message: 'Request body is not valid JSON' };
+    const errorId = randomUUID();
+    // Only the error's class and stack: messages from drivers can echo parameters (personal data).
+    this.logger.error(`Unhandled error ${errorId}: ${(exception as Error)?.name ?? typeof exception}`, (exception as Error)?.stack?.split('\n').slice(1).join('\n'));
+    return { statusCode: 500, error: 'INTERNAL', message: `Internal error; reference ${errorId}` };
+  }
+}
+
+function codeFor(status: number): string {
+  switch (status) {
+    case 400: return 'REQUEST.INVALID';
+    case 401: return 'AUTH.UNAUTHENTICATED';
+    case 403: return 'AUTH.FORBIDDEN';
+    case 404: return 'REQUEST.NOT_FOUND';
+    case 413: return 'REQUEST.TOO_LARGE';
+    default: return `HTTP.${status}`;
+  }
+}

@@ -1,0 +1,47 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { DATA_CATEGORIES, type DataCategory } from '@samhandling/domain';
+
+const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+export class ReferralBasisDto {
+  @ApiProperty({ enum: ['legal', 'consent'] }) @IsIn(['legal', 'consent']) kind: 'legal' | 'consent';
+
+  @ApiPropertyOptional({ description: 'Legal-basis catalog entry id, when kind is legal' })
+  @ValidateIf((b: ReferralBasisDto) => b.kind === 'legal') @IsString() @Length(1, 100)
+  entryId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Consent id, when kind is consent' })
+  @ValidateIf((b: ReferralBasisDto) => b.kind === 'consent') @IsUUID()
+  consentId?: string;
+}
+
+export class SendReferralDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() referralId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() subjectId: string;
+  @ApiProperty({ example: 'oslo-health' }) @Matches(AGENCY_ID, { message: 'to must be an agency id' }) to: string;
+  @ApiProperty({ maxLength: 4000 }) @IsString() @Length(1, 4000) reason: string;
+
+  @ApiProperty({ enum: DATA_CATEGORIES, isArray: true })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(DATA_CATEGORIES.length) @IsIn(DATA_CATEGORIES, { each: true })
+  categories: DataCategory[];
+
+  @ApiProperty({ type: ReferralBasisDto }) @ValidateNested() @Type(() => ReferralBasisDto) @IsDefined() basis: ReferralBasisDto;
+  @ApiProperty({ description: 'Deadline for the receiving agency to acknowledge' }) @IsISO8601({ strict: true }) acknowledgeBy: string;
+  @ApiProperty({ description: 'Deadline for an answer (accept or decline)' }) @IsISO8601({ strict: true }) answerBy: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The declined referral this one follows up' }) @IsOptional() @IsUUID() previousReferralId?: string;
+}
+
+export class AcceptReferralDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 2000) note?: string;
+}
+
+export class DeclineReferralDto {
+  @ApiProperty() @IsString() @Length(1, 2000) reason: string;
+  @ApiPropertyOptional({ example: 'nav-oslo' }) @IsOptional() @Matches(AGENCY_ID, { message: 'suggestedAgency must be an agency id' }) suggestedAgency?: string;
+}
+
+export class CompleteReferralDto {
+  @ApiProperty() @IsString() @Length(1, 4000) outcome: string;
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { metadataOf, plain, SubjectCommandMessage } from '../commands/command-message';
+import type { CommandContext, CommandResult } from '../commands/handle-command';
+import { CommandEndpoint } from '../http/api-docs';
+import { CommandCtx } from '../http/command-context';
+import { respond } from '../http/respond';
+import { GrantResidenceDto, LinkHouseholdDto, RegisterSubjectDto } from './subjects.dto';
+
+@ApiTags('subjects')
+@Controller('subjects')
+export class SubjectsController {
+  constructor(private readonly bus: CommandBus) {}
+
+  @Post()
+  @ApiOperation({ summary: 'RegisterSubject' })
+  @CommandEndpoint('SubjectRegistered')
+  async register(@Body() dto: RegisterSubjectDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    const result = await this.bus.execute<SubjectCommandMessage, CommandResult>(
+      new SubjectCommandMessage({ type: 'RegisterSubject', data: { ...plain(dto) }, metadata: metadataOf(ctx) }, ctx),
+    );
+    return respond(res, result);
+  }
+
+  @Post(':subjectId/residence')
+  @ApiOperation({ summary: 'GrantResidence (national authorities only)' })
+  @CommandEndpoint('ResidenceGranted')
+  async grantResidence(
+    @Param('subjectId', ParseUUIDPipe) subjectId: string, @Body() dto: GrantResidenceDto,
+    @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.bus.execute<SubjectCommandMessage, CommandResult>(
+      new SubjectCommandMessage({ type: 'GrantResidence', data: { ...plain(dto), subjectId }, metadata: metadataOf(ctx) }, ctx),
+    );
+    return respond(res, result);
+  }
+
+  @Post(':subjectId/household')
+  @ApiOperation({ summary: 'LinkHousehold' })
+  @CommandEndpoint('HouseholdLinked')
+  async linkHousehold(
+    @Param('subjectId', ParseUUIDPipe) subjectId: string, @Body() dto: LinkHouseholdDto,
+    @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.bus.execute<SubjectCommandMessage, CommandResult>(
+      new SubjectCommandMessage({ type: 'LinkHousehold', data: { ...plain(dto), subjectId }, metadata: metadataOf(ctx) }, ctx),
+    );
+    return respond(res, result);
+  }
+}

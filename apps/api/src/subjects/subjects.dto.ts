@@ -1,0 +1,39 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { HOUSEHOLD_RELATIONS, type HouseholdRelation } from '@samhandling/domain';
+
+export class RegisterSubjectDto {
+  @ApiProperty({ format: 'uuid', description: 'Chosen by the caller, so a retried registration is recognisable' })
+  @IsUUID()
+  subjectId: string;
+
+  @ApiProperty() @IsString() @Length(1, 200) givenName: string;
+  @ApiProperty() @IsString() @Length(1, 200) familyName: string;
+
+  @ApiProperty({ example: '2012-04-30' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthDate must be a date as YYYY-MM-DD' })
+  birthDate: string;
+
+  @ApiPropertyOptional({ description: 'National identity number or D-number' })
+  @IsOptional() @Matches(/^\d{11}$/, { message: 'nationalId must be 11 digits' })
+  nationalId?: string;
+}
+
+export class GrantResidenceDto {
+  @ApiProperty() @IsBoolean() familyReunification: boolean;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The reunited family member living in Norway' })
+  @IsOptional() @IsUUID()
+  sponsorId?: string;
+
+  @ApiProperty({ example: '0301', description: 'Municipality number of settlement' })
+  @Matches(/^\d{4}$/, { message: 'municipality must be a 4-digit municipality number' })
+  municipality: string;
+
+  @ApiProperty({ example: '2026-11-01' }) @IsISO8601({ strict: true }) grantedOn: string;
+}
+
+export class LinkHouseholdDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() memberId: string;
+  @ApiProperty({ enum: HOUSEHOLD_RELATIONS }) @IsIn(HOUSEHOLD_RELATIONS) relation: HouseholdRelation;
+}
