@@ -11,6 +11,8 @@ export interface CommandContext {
   /** Hash of the request, to refuse a key reused for a different request. */
   requestHash?: string;
   correlationId: string;
+  /** Client's If-Match: the stream revision it decided on; a stale one fails instead of retrying. */
+  expectedRevision?: number;
 }
 
 export interface CommandResult {
@@ -47,6 +49,10 @@ export async function handleCommand<S, C extends AnyCommand, E extends AnyEvent>
       if (earlier) return replay(store, earlier, context);
     }
     const history = await store.readStream(streamId);
+    const current = history.length === 0 ? -1 : history[history.length - 1].revision;
+    if (context.expectedRevision !== undefined && context.expectedRevision !== current) {
+      throw new WrongExpectedRevisionError(streamId, context.expectedRevision, current < 0 ? 'no_stream' : current);
+    }
     const state = fold(decider, history as unknown as E[]);
     const events = decider.decide(command, state);
     const newEvents = events.map((event, i) => ({
@@ -66,11 +72,11 @@ export async function handleCommand<S, C extends AnyCommand, E extends AnyEvent>
       return { streamId, nextRevision: last?.revision ?? -1, position: last?.position ?? 0, events: [], replayed: false };
     }
     try {
-      const expectedRevision = history.length === 0 ? 'no_stream' : history[history.length - 1].revision;
+      const expectedRevision = current < 0 ? 'no_stream' : current;
       const result = await store.append(streamId, newEvents, { expectedRevision });
       return { streamId, ...result, events: newEvents.map(({ id, type }) => ({ id, type })), replayed: false };
     } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS || context.expectedRevision !== undefined) throw error;
     }
   }
 }

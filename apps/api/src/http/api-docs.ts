@@ -6,6 +6,7 @@ export const CommandEndpoint = (summary: string) =>
   applyDecorators(
     ApiBearerAuth(),
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and appends nothing' }),
+    ApiHeader({ name: 'If-Match', required: false, description: 'Stream revision the command was decided on (the ETag of the last response); a stale one gets 409 and appends nothing' }),
     ApiCreatedResponse({ description: `${summary}: events appended; body names stream, revision, global position and event ids` }),
     ApiBadRequestResponse({ description: 'Invalid input (field errors listed) or a coded domain rule' }),
     ApiUnauthorizedResponse({ description: 'Missing or invalid bearer token' }),

@@ -13,11 +13,17 @@ export const CommandCtx = createParamDecorator((_: unknown, context: ExecutionCo
   if (key !== undefined && !KEY.test(key)) {
     throw new BadRequestException({ error: 'REQUEST.INVALID_IDEMPOTENCY_KEY', message: 'Idempotency-Key must be 1–200 visible ASCII characters' });
   }
+  const ifMatch = request.header('if-match');
+  const revision = ifMatch === undefined ? undefined : /^"?(\d{1,15})"?$/.exec(ifMatch.trim())?.[1];
+  if (ifMatch !== undefined && revision === undefined) {
+    throw new BadRequestException({ error: 'REQUEST.INVALID_IF_MATCH', message: 'If-Match must be the stream revision the command was decided on, e.g. "3"' });
+  }
   const correlation = request.header('x-correlation-id');
   return {
     agency: request.caller.agency.id,
     actor: request.caller.actor,
     correlationId: correlation && KEY.test(correlation) ? correlation : randomUUID(),
+    ...(revision !== undefined ? { expectedRevision: Number(revision) } : {}),
     ...(key ? { idempotencyKey: key, requestHash: requestHash(request) } : {}),
   };
 });

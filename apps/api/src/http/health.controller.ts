@@ -1,4 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '@samhandling/event-store';
 import { Public } from '../auth/auth.guard';
@@ -13,7 +13,11 @@ export class HealthController {
   @Public()
   @Get()
   async health(): Promise<{ status: 'ok'; store: 'ok' }> {
-    await this.store.readAll({ after: 0, limit: 1 });
+    try {
+      await this.store.readAll({ after: 0, limit: 1 });
+    } catch {
+      throw new ServiceUnavailableException({ error: 'HEALTH.STORE_UNAVAILABLE', message: 'The event store does not answer' });
+    }
     return { status: 'ok', store: 'ok' };
   }
 }
