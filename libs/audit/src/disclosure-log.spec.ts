@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PgliteSqlClient, type SqlClient } from '@samhandling/event-store';
+import { disclosureId, type Disclosure } from './disclosure';
+import { DisclosureLog } from './disclosure-log';
+
+const disclosure = (n: number, overrides: Partial<Disclosure> = {}): Disclosure => ({
+  id: disclosureId('test', String(n)),
+  kind: 'pull',
+  occurredAt: `2026-06-01T12:00:${String(n % 60).padStart(2, '0')}Z`,
+  subjectId: 'subject-1',
+  disclosers: ['oslo-health'],
+  recipient: { agency: 'oslo-refugee', actor: 'kari' },
+  projection: 'person-overview',
+  fields: ['consentSummary'],
+  categories: ['health'],
+  purpose: 'follow_up',
+  bases: [{ kind: 'consent', consentId: 'c1', entryId: 'consent', version: '2026-01' }],
+  channel: 'http',
+  logPosition: n,
+  ...overrides,
+});
+
+describe('DisclosureLog (hash-chained, on PGlite)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'samhandling-audit-'));
+  let sql: SqlClient;
+  let schema = 0;
+  let log: DisclosureLog;
+
+  beforeAll(async () => {
+    sql = await PgliteSqlClient.open(dir);
+  }, 60_000);
+  beforeEach(async () => {
+    log = await DisclosureLog.create(sql, `audit_${++schema}`);
+  });
+  afterAll(async () => {
+    await sql.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const table = () => `audit_${schema}.disclosures`;
+
+  it('chains records in order and verifies them', async () => {
+    const chained = await log.record([disclosure(1), disclosure(2)]);
+    await log.record([disclosure(3)]);
+    expect(chained[1].prevHash).toBe(chained[0].hash);
+    expect(await log.verify()).toEqual({ ok: true, records: 3, lastHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await log.read()).map((r) => r.disclosure.logPosition)).toEqual([1, 2, 3]);
+  });
+
+  it('records a disclosure id once, however often it is recorded', async () => {
+    await log.record([disclosure(1)]);
+    await log.record([disclosure(1), disclosure(2)]);
+    await Promise.all([log.record([disclosure(3)]), log.record([disclosure(3)])]);
+    expect((await log.read()).map((r) => r.disclosure.logPosition)).toEqual([1, 2, 3]);
+    expect(await log.verify()).toMatchObject({ ok: true, records: 3 });
+  });
+
+  it('detects a changed field at the record that was changed', async () => {
+    await log.record([1, 2, 3, 4].map((n) => disclosure(n)));
+    await sql.query(`UPDATE ${table()} SET record = jsonb_set(record, '{recipient,agency}', '"nav-oslo"') WHERE seq = 3`);
+    expect(await log.verify()).toEqual({ ok: false, records: 2, brokenAt: 3, problem: 'hash_mismatch' });
+  });
+
+  it('detects a deleted record where it is missing', async () => {
+    await log.record([1, 2, 3, 4].map((n) => disclosure(n)));
+    await sql.query(`DELETE FROM ${table()} WHERE seq = 2`);
+    expect(await log.verify()).toEqual({ ok: false, records: 1, brokenAt: 2, problem: 'missing_record' });
+  });
+
+  it('detects reordered records at the first one out of place', async () => {
+    await log.record([1, 2, 3, 4].map((n) => disclosure(n)));
+    await sql.query(`UPDATE ${table()} SET seq = -seq WHERE seq IN (2, 3)`);
+    await sql.query(`UPDATE ${table()} SET seq = CASE WHEN seq = -2 THEN 3 ELSE 2 END WHERE seq IN (-2, -3)`);
+    expect(await log.verify()).toEqual({ ok: false, records: 1, brokenAt: 2, problem: 'broken_link' });
+  });
+
+  it('detects a record whose hash was recomputed but whose successor still points to the old one', async () => {
+    await log.record([1, 2, 3].map((n) => disclosure(n)));
+    await sql.query(`UPDATE ${table()} SET record = jsonb_set(record, '{purpose}', '"care"'), hash = repeat('a', 64) WHERE seq = 2`);
+    const result = await log.verify();
+    expect(result).toMatchObject({ ok: false, brokenAt: 2 });
+  });
+});

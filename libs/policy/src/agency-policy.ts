@@ -1,0 +1,141 @@
+import { createMongoAbility, subject as asSubject, type MongoAbility, type RawRuleOf } from '@casl/ability';
+import { consentStatusAt, recipientCovers, type AgencyKind, type DataCategory, type Purpose } from '@samhandling/domain';
+import type { Basis, DenialReason } from './basis';
+import { categoriesOf, covers, type LegalBasisCatalog } from './catalog/legal-basis-catalog';
+import type { CitedEntry } from './catalog/catalog.types';
+import type { SubjectPolicyState } from './subject-policy-state';
+
+export interface AgencyRef {
+  id: string;
+  kind: AgencyKind;
+  municipality: string | null;
+}
+
+/** Something policy is asked about: one item of a projection, or one event, with its labels. */
+export interface DisclosableRecord {
+  kind: 'identity' | 'residence' | 'household' | 'contact' | 'referral' | 'consent';
+  subjectId: string;
+  /** Agency that recorded it; it may always see it again. */
+  ownerAgency: string;
+  categories: DataCategory[];
+  referralId?: string;
+  consentId?: string;
+}
+
+export interface Decision {
+  /** Every category of the record may be disclosed. */
+  allowed: boolean;
+  permittedCategories: DataCategory[];
+  /** One basis per permitted category, deduplicated. */
+  bases: Basis[];
+  denial?: DenialReason;
+  reviewRequired: boolean;
+}
+
+export interface PolicyRequest {
+  requester: AgencyRef;
+  state: SubjectPolicyState;
+  purpose: Purpose;
+  /** The instant the disclosure happens at (event time when replaying the log). */
+  at: string;
+  /** Pull reads are the recipient's initiative; push, referral and notice are the discloser's. */
+  initiative: 'discloser' | 'recipient';
+  /** A written justification opens break-glass entries (justificationRequired), for review. */
+  justification?: string;
+  agencyKind(agencyId: string): AgencyKind | undefined;
+}
+
+type Ability = MongoAbility;
+type Rule = RawRuleOf<Ability>;
+const ALL_FIELDS = undefined;
+
+/**
+ * A CASL ability for one (agency, person, purpose, moment), deny by default. Rule order carries
+ * the law's precedence: CASL lets later rules win, so objections come after ordinary bases and
+ * before the bases that override an objection (duty to notify, emergency).
+ */
+export class AgencyPolicy {
+  private constructor(
+    readonly ability: Ability,
+    private readonly request: PolicyRequest,
+    private readonly denials: ReadonlyMap<DataCategory, DenialReason>,
+    private readonly reviewed: ReadonlySet<string>,
+    private readonly reasons: ReadonlyMap<string, Basis>,
+  ) {}
+
+  static build(catalog: LegalBasisCatalog, request: PolicyRequest): AgencyPolicy {
+    const { requester: me, state, purpose, at } = request;
+    const entries = catalog
+      .applicable({ toKind: me.kind, purpose, at, initiative: request.initiative })
+      .filter((e) => !e.justificationRequired || (request.justification?.trim().length ?? 0) >= 10)
+      .filter((e) => !e.sameMunicipality || (me.municipality !== null && me.municipality === state.residenceMunicipality));
+    const legal = (e: CitedEntry): Rule => ({
+      action: 'read', subject: 'Record', fields: e.categories === '*' ? ALL_FIELDS : [...e.categories],
+      ...(e.from === '*' ? {} : { conditions: { ownerKind: { $in: e.from } } }),
+      reason: JSON.stringify({ kind: 'legal', entryId: e.id, version: e.version } satisfies Basis),
+    });
+    const consentVersion = catalog.currentVersion;
+    const rules: Rule[] = [{ action: 'read', subject: 'Record', conditions: { ownerAgency: me.id }, reason: JSON.stringify({ kind: 'own' } satisfies Basis) }];
+    rules.push(...entries.filter((e) => !e.overridesObjection).map(legal));
+
+    const denials = new Map<DataCategory, DenialReason>();
+    const namingMe: string[] = [];
+    for (const [consentId, c] of Object.entries(state.consent.consents)) {
+      if (!c.recipients.some((r) => recipientCovers(r, me.id, me.kind))) continue;
+      if (c.decision === 'permit') namingMe.push(consentId);
+      if (!covers(c.purposes, purpose)) continue;
+      const status = consentStatusAt(c, at);
+      if (status !== 'active') {
+        const reason: DenialReason = status === 'withdrawn' ? 'consent_withdrawn' : 'consent_expired';
+        if (c.decision === 'permit') for (const cat of c.categories) if (!denials.has(cat)) denials.set(cat, reason);
+        continue;
+      }
+      if (c.decision === 'permit') {
+        rules.push({ action: 'read', subject: 'Record', fields: [...c.categories], reason: JSON.stringify({ kind: 'consent', consentId, entryId: 'consent', version: consentVersion } satisfies Basis) });
+      }
+    }
+    const referralsToMe = Object.entries(state.referrals).filter(([, r]) => r.to === me.id);
+    for (const [referralId, r] of referralsToMe) {
+      rules.push({ action: 'read', subject: 'Record', conditions: { kind: 'referral', referralId }, reason: JSON.stringify({ kind: 'referral', referralId, referralBasis: r.basis } satisfies Basis) });
+    }
+    if (namingMe.length > 0) {
+      // A consent that names an agency is shown to it, so it can cite it.
+      rules.push({ action: 'read', subject: 'Record', conditions: { kind: 'consent', consentId: { $in: namingMe } }, reason: JSON.stringify({ kind: 'consent', consentId: namingMe[0], entryId: 'consent', version: consentVersion } satisfies Basis) });
+    }
+    for (const [consentId, c] of Object.entries(state.consent.consents)) {
+      if (c.decision !== 'deny' || consentStatusAt(c, at) !== 'active' || !covers(c.purposes, purpose)) continue;
+      if (!c.recipients.some((r) => recipientCovers(r, me.id, me.kind))) continue;
+      rules.push({ action: 'read', subject: 'Record', fields: [...c.categories], conditions: { ownerAgency: { $ne: me.id } }, inverted: true, reason: JSON.stringify({ objection: consentId }) });
+      for (const cat of c.categories) denials.set(cat, 'objection');
+    }
+    rules.push(...entries.filter((e) => e.overridesObjection).map(legal));
+    const reviewed = new Set(entries.filter((e) => e.reviewRequired).map((e) => `legal:${e.id}`));
+    const reasons = new Map(rules.filter((r) => !r.inverted).map((r) => [r.reason!, JSON.parse(r.reason!) as Basis]));
+    return new AgencyPolicy(createMongoAbility<Ability>(rules), request, denials, reviewed, reasons);
+  }
+
+  /** Decides one record: which of its categories may be disclosed, and on which bases. */
+  decide(record: DisclosableRecord): Decision {
+    const object = asSubject('Record', { ...record, ownerKind: this.request.agencyKind(record.ownerAgency) });
+    const permitted: DataCategory[] = [];
+    const bases = new Map<string, Basis>();
+    let denial: DenialReason | undefined;
+    for (const category of record.categories) {
+      const rule = this.ability.relevantRuleFor('read', object, category);
+      if (rule && !rule.inverted) {
+        permitted.push(category);
+        bases.set(rule.reason!, this.reasons.get(rule.reason!)!);
+      } else {
+        denial ??= rule?.inverted ? 'objection' : (this.denials.get(category) ?? 'no_basis');
+      }
+    }
+    const list = [...bases.values()];
+    return {
+      allowed: permitted.length === record.categories.length && permitted.length > 0,
+      permittedCategories: permitted,
+      bases: list,
+      ...(denial ? { denial } : {}),
+      reviewRequired: list.some((b) => b.kind === 'legal' && this.reviewed.has(`legal:${b.entryId}`)),
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import type { ReferralBasis } from '@samhandling/domain';
+
+/** Why a disclosure was allowed: shown to the recipient, recorded, and explained to the person. */
+export type Basis =
+  | { kind: 'own' }
+  | { kind: 'legal'; entryId: string; version: string }
+  | { kind: 'consent'; consentId: string; entryId: 'consent'; version: string }
+  | { kind: 'referral'; referralId: string; referralBasis: ReferralBasis };
+
+/** Why a disclosure was refused; says nothing about the data itself. */
+export type DenialReason = 'no_basis' | 'consent_withdrawn' | 'consent_expired' | 'objection';
+
+export const basisKey = (b: Basis): string => {
+  switch (b.kind) {
+    case 'own': return 'own';
+    case 'legal': return `legal:${b.entryId}@${b.version}`;
+    case 'consent': return `consent:${b.consentId}`;
+    case 'referral': return `referral:${b.referralId}`;
+  }
+};

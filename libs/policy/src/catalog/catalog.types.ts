@@ -1,0 +1,43 @@
+import type { AgencyKind, DataCategory, Purpose } from '@samhandling/domain';
+
+/**
+ * Who may take the step that discloses: the disclosing agency pushing or referring
+ * ("discloser"), the receiving agency reading ("recipient"), or either ("any").
+ * §13 b no. 5, for example, serves the discloser's own task, so it never opens a pull read.
+ */
+export type Initiative = 'discloser' | 'recipient' | 'any';
+
+export interface LegalBasisEntry {
+  id: string;
+  title: string;
+  law: string;
+  /** What the person is told in the access report. */
+  plainLanguage: string;
+  from: AgencyKind[] | '*';
+  to: AgencyKind[] | '*';
+  categories: DataCategory[] | '*';
+  purposes: Purpose[] | '*';
+  consentRequired: boolean;
+  initiative: Initiative;
+  /** The person's objection does not stop disclosures on this basis (duty to notify, emergency). */
+  overridesObjection: boolean;
+  justificationRequired: boolean;
+  reviewRequired: boolean;
+  /** Recipient must be in the municipality the person settles in. */
+  sameMunicipality?: boolean;
+  /** Off until configuration enables it (no statutory basis yet). */
+  disabledUnlessEnabled?: boolean;
+  effectiveFrom: string;
+  effectiveTo?: string;
+}
+
+export interface CatalogVersion {
+  version: string;
+  description?: string;
+  entries: LegalBasisEntry[];
+}
+
+/** An entry as cited: with the catalog version it came from. */
+export interface CitedEntry extends LegalBasisEntry {
+  version: string;
+}

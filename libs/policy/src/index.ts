@@ -1,0 +1,6 @@
+export * from './basis';
+export * from './catalog/catalog.types';
+export { LegalBasisCatalog, type CatalogOptions, type ApplicableQuery } from './catalog/legal-basis-catalog';
+export { loadCatalog } from './catalog/load-catalog';
+export * from './subject-policy-state';
+export { AgencyPolicy, type AgencyRef, type Decision, type DisclosableRecord, type PolicyRequest } from './agency-policy';

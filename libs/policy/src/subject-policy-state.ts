@@ -1,0 +1,55 @@
+import {
+  evolveConsent, initialConsentState, type ConsentEvent, type ConsentState, type DataCategory, type ReferralBasis,
+} from '@samhandling/domain';
+
+/** What policy needs to know about one person, folded from the global log. */
+export interface SubjectPolicyState {
+  subjectId: string;
+  consent: ConsentState;
+  /** Referrals about the person: each discloses its own content to its receiver. */
+  referrals: Record<string, { from: string; to: string; categories: DataCategory[]; basis: ReferralBasis }>;
+  /** Municipality of settlement from the latest residence permit. */
+  residenceMunicipality?: string;
+  /** Log position the state reflects: a decision cites the point of the log it was made at. */
+  position: number;
+}
+
+export interface LogEvent {
+  type: string;
+  data: Record<string, unknown>;
+  position: number;
+}
+
+export const initialSubjectPolicyState = (subjectId: string): SubjectPolicyState => ({
+  subjectId, consent: initialConsentState(), referrals: {}, position: 0,
+});
+
+/** The subject an event's policy facts belong to; undefined when it changes no policy. */
+export function policySubjectOf(event: LogEvent): string | undefined {
+  switch (event.type) {
+    case 'ConsentGiven':
+    case 'ConsentWithdrawn':
+    case 'ReferralSent':
+    case 'ResidenceGranted':
+      return event.data.subjectId as string;
+    default:
+      return undefined;
+  }
+}
+
+export function evolveSubjectPolicy(state: SubjectPolicyState, event: LogEvent): SubjectPolicyState {
+  const next = { ...state, position: Math.max(state.position, event.position) };
+  switch (event.type) {
+    case 'ConsentGiven':
+    case 'ConsentWithdrawn':
+      return { ...next, consent: evolveConsent(state.consent, event as unknown as ConsentEvent) };
+    case 'ReferralSent': {
+      const d = event.data as { referralId: string; from: string; to: string; categories: DataCategory[]; basis: ReferralBasis };
+      return { ...next, referrals: { ...state.referrals, [d.referralId]: { from: d.from, to: d.to, categories: d.categories, basis: d.basis } } };
+    }
+    case 'ResidenceGranted':
+      return { ...next, residenceMunicipality: event.data.municipality as string };
+    default:
+      return next;
+  }
+}
