@@ -1,7 +1,7 @@
 import type { DataCategory, Purpose } from '@samhandling/domain';
 import { AgencyPolicy, type DisclosableRecord } from './agency-policy';
 import type { SubjectPolicyState } from './subject-policy-state';
-import { AGENCIES, catalog, consentGiven, consentWithdrawn, kindOf, stateOf, SUBJECT } from './testing/policy-fixtures';
+import { AGENCIES, catalog, consentGiven, consentWithdrawn, stateOf, SUBJECT } from './testing/policy-fixtures';
 
 const NOW = '2026-06-01T12:00:00Z';
 const contact = (ownerAgency: string, categories: DataCategory[]): DisclosableRecord => ({ kind: 'contact', subjectId: SUBJECT, ownerAgency, categories });
@@ -12,7 +12,7 @@ function decide(
 ) {
   return AgencyPolicy.build(catalog(opts.enabled), {
     requester: AGENCIES[requester], state: opts.state ?? stateOf(), purpose: opts.purpose ?? 'follow_up', at: opts.at ?? NOW,
-    initiative: opts.initiative ?? 'recipient', justification: opts.justification, agencyKind: kindOf,
+    initiative: opts.initiative ?? 'recipient', justification: opts.justification, agencies: Object.values(AGENCIES),
   }).decide(record);
 }
 

@@ -1,4 +1,4 @@
-import { createMongoAbility, subject as asSubject, type MongoAbility, type RawRuleOf } from '@casl/ability';
+import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { consentStatusAt, recipientCovers, type AgencyKind, type DataCategory, type Purpose } from '@samhandling/domain';
 import type { Basis, DenialReason } from './basis';
 import { categoriesOf, covers, type LegalBasisCatalog } from './catalog/legal-basis-catalog';
@@ -42,7 +42,8 @@ export interface PolicyRequest {
   initiative: 'discloser' | 'recipient';
   /** A written justification opens break-glass entries (justificationRequired), for review. */
   justification?: string;
-  agencyKind(agencyId: string): AgencyKind | undefined;
+  /** The agency directory: conditions on the discloser's kind become conditions on agency ids. */
+  agencies: readonly AgencyRef[];
 }
 
 type Ability = MongoAbility;
@@ -57,7 +58,6 @@ const ALL_FIELDS = undefined;
 export class AgencyPolicy {
   private constructor(
     readonly ability: Ability,
-    private readonly request: PolicyRequest,
     private readonly denials: ReadonlyMap<DataCategory, DenialReason>,
     private readonly reviewed: ReadonlySet<string>,
     private readonly reasons: ReadonlyMap<string, Basis>,
@@ -71,7 +71,7 @@ export class AgencyPolicy {
       .filter((e) => !e.sameMunicipality || (me.municipality !== null && me.municipality === state.residenceMunicipality));
     const legal = (e: CitedEntry): Rule => ({
       action: 'read', subject: 'Record', fields: e.categories === '*' ? ALL_FIELDS : [...e.categories],
-      ...(e.from === '*' ? {} : { conditions: { ownerKind: { $in: e.from } } }),
+      ...(e.from === '*' ? {} : { conditions: { ownerAgency: { $in: request.agencies.filter((a) => (e.from as AgencyKind[]).includes(a.kind)).map((a) => a.id) } } }),
       reason: JSON.stringify({ kind: 'legal', entryId: e.id, version: e.version } satisfies Basis),
     });
     const consentVersion = catalog.currentVersion;
@@ -109,33 +109,34 @@ export class AgencyPolicy {
       for (const cat of c.categories) denials.set(cat, 'objection');
     }
     rules.push(...entries.filter((e) => e.overridesObjection).map(legal));
-    const reviewed = new Set(entries.filter((e) => e.reviewRequired).map((e) => `legal:${e.id}`));
+    const reviewed = new Set(entries.filter((e) => e.reviewRequired).map((e) => e.id));
     const reasons = new Map(rules.filter((r) => !r.inverted).map((r) => [r.reason!, JSON.parse(r.reason!) as Basis]));
-    return new AgencyPolicy(createMongoAbility<Ability>(rules), request, denials, reviewed, reasons);
+    // Every object checked is a DisclosableRecord, so no subject() wrapper (and no copy) is needed.
+    const ability = createMongoAbility<Ability>(rules, { detectSubjectType: () => 'Record' });
+    return new AgencyPolicy(ability, denials, reviewed, reasons);
   }
 
   /** Decides one record: which of its categories may be disclosed, and on which bases. */
   decide(record: DisclosableRecord): Decision {
-    const object = asSubject('Record', { ...record, ownerKind: this.request.agencyKind(record.ownerAgency) });
     const permitted: DataCategory[] = [];
-    const bases = new Map<string, Basis>();
+    const bases: Basis[] = [];
     let denial: DenialReason | undefined;
+    let review = false;
     for (const category of record.categories) {
-      const rule = this.ability.relevantRuleFor('read', object, category);
+      const rule = this.ability.relevantRuleFor('read', record as never, category);
       if (rule && !rule.inverted) {
         permitted.push(category);
-        bases.set(rule.reason!, this.reasons.get(rule.reason!)!);
+        const basis = this.reasons.get(rule.reason!)!;
+        if (!bases.includes(basis)) {
+          bases.push(basis);
+          if (basis.kind === 'legal' && this.reviewed.has(basis.entryId)) review = true;
+        }
       } else {
         denial ??= rule?.inverted ? 'objection' : (this.denials.get(category) ?? 'no_basis');
       }
     }
-    const list = [...bases.values()];
-    return {
-      allowed: permitted.length === record.categories.length && permitted.length > 0,
-      permittedCategories: permitted,
-      bases: list,
-      ...(denial ? { denial } : {}),
-      reviewRequired: list.some((b) => b.kind === 'legal' && this.reviewed.has(`legal:${b.entryId}`)),
-    };
+    const decision: Decision = { allowed: permitted.length > 0 && permitted.length === record.categories.length, permittedCategories: permitted, bases, reviewRequired: review };
+    if (denial) decision.denial = denial;
+    return decision;
   }
 }

@@ -1,4 +1,4 @@
-import type { AgencyKind, ConsentTerms, DataCategory, Purpose } from '@samhandling/domain';
+import type { ConsentTerms, DataCategory, Purpose } from '@samhandling/domain';
 import type { AgencyRef } from '../agency-policy';
 import { loadCatalog } from '../catalog/load-catalog';
 import { evolveSubjectPolicy, initialSubjectPolicyState, type LogEvent, type SubjectPolicyState } from '../subject-policy-state';
@@ -19,7 +19,6 @@ export const AGENCIES: Record<string, AgencyRef> = {
   imdi: { id: 'imdi', kind: 'national_authority', municipality: null },
 };
 
-export const kindOf = (id: string): AgencyKind | undefined => AGENCIES[id]?.kind;
 export const catalog = (enabled: string[] = []) => loadCatalog(undefined, { enabled });
 
 let position = 0;
