@@ -13,6 +13,9 @@ import { HealthController } from './http/health.controller';
 import { ReferralsController } from './referrals/referrals.controller';
 import { StoreModule } from './store/store.module';
 import { SubjectsController } from './subjects/subjects.controller';
+import { ReadsController } from './reads/reads.controller';
+import { ReadService } from './reads/read.service';
+import { ProjectionsShutdown, readProviders } from './reads/reads.providers';
 
 /** Unknown fields are refused, not dropped: a typo in a field name must not pass silently. */
 export const validationPipe = new ValidationPipe({
@@ -29,7 +32,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), StoreModule],
-      controllers: [HealthController, SubjectsController, ContactsController, ConsentsController, ReferralsController],
+      controllers: [HealthController, SubjectsController, ContactsController, ConsentsController, ReferralsController, ReadsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: AgencyDirectory, useFactory: () => AgencyDirectory.fromFile(config.agencyDirectoryFile) },
@@ -38,6 +41,7 @@ export class AppModule {
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
         SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler,
+        ...readProviders, ProjectionsShutdown, ReadService,
       ],
       exports: [APP_CONFIG, AgencyDirectory],
       global: true,

@@ -4,3 +4,4 @@ export { LegalBasisCatalog, type CatalogOptions, type ApplicableQuery } from './
 export { loadCatalog } from './catalog/load-catalog';
 export * from './subject-policy-state';
 export { AgencyPolicy, type AgencyRef, type Decision, type DisclosableRecord, type PolicyRequest } from './agency-policy';
+export { policyStateProjection } from './policy-state.projection';

@@ -14,6 +14,9 @@ export interface AppConfig {
   jwtIssuer: string;
   jwtAudience: string;
   bodyLimit: string;
+  /** Directory of legal-basis catalog versions (JSON), and entries switched on by configuration. */
+  catalogDir: string;
+  enabledBases: string[];
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -31,5 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtIssuer: env.JWT_ISSUER ?? 'samhandling-local',
     jwtAudience: env.JWT_AUDIENCE ?? 'samhandling-api',
     bodyLimit: env.BODY_LIMIT ?? '64kb',
+    catalogDir: env.LEGAL_BASIS_CATALOG_DIR ?? join(process.cwd(), 'libs', 'policy', 'catalog'),
+    enabledBases: (env.LEGAL_BASES_ENABLED ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   };
 }

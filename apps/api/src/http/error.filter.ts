@@ -16,6 +16,8 @@ export interface ErrorBody {
   error: string;
   message: string;
   details?: unknown;
+  /** Why a disclosure was refused (no_basis, consent_withdrawn, consent_expired, objection). */
+  reason?: string;
 }
 
 /**
@@ -41,13 +43,14 @@ export class ErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const res = exception.getResponse();
       if (typeof res === 'object' && res !== null) {
-        const r = res as { error?: string; message?: string | string[] };
+        const r = res as { error?: string; message?: string | string[]; reason?: string };
         const messages = Array.isArray(r.message) ? r.message : undefined;
         return {
           statusCode: status,
           error: r.error && r.error.includes('.') ? r.error : codeFor(status),
           message: messages ? `Invalid request: ${messages.join('; ')}` : String(r.message ?? exception.message),
           ...(messages ? { details: messages } : {}),
+          ...(r.reason ? { reason: r.reason } : {}),
         };
       }
       return { statusCode: status, error: codeFor(status), message: String(res) };

@@ -1,0 +1,112 @@
+import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { DataCategory, Purpose } from '@samhandling/domain';
+import { disclosureId, DisclosureLog, type Disclosure } from '@samhandling/audit';
+import { AgencyPolicy, basisKey, initialSubjectPolicyState, LegalBasisCatalog, type Basis, type SubjectPolicyState } from '@samhandling/policy';
+import type { ConsentRegistry, ContactHistory, PersonOverview, ProjectionRuntime } from '@samhandling/projections';
+import type { Caller } from '../auth/token-verifier';
+import { AgencyDirectory } from '../config/agency-directory';
+import { Disclosing, describe, strongestDenial } from './disclose-items';
+import { PROJECTIONS } from './reads.providers';
+import { consentRegistryView, contactHistoryView, personOverviewView } from './views';
+
+export const READABLE_PROJECTIONS = ['person-overview', 'contact-history', 'consent-registry'] as const;
+export type ReadableProjection = (typeof READABLE_PROJECTIONS)[number];
+
+export interface ReadRequest {
+  caller: Caller;
+  subjectId: string;
+  projection: ReadableProjection;
+  purpose: Purpose;
+  justification?: string;
+  /** Client's X-Request-Id: a retried read records one disclosure, not two. */
+  requestId?: string;
+}
+
+/**
+ * A pull read: catch up, decide per item with the policy at this point of the log, record the
+ * disclosure (or the refusal) — and only then answer.
+ */
+@Injectable()
+export class ReadService {
+  constructor(
+    @Inject(PROJECTIONS) private readonly runtime: ProjectionRuntime,
+    private readonly catalog: LegalBasisCatalog,
+    private readonly disclosures: DisclosureLog,
+    private readonly directory: AgencyDirectory,
+  ) {}
+
+  async read(request: ReadRequest) {
+    await this.runtime.catchUp();
+    const { subjectId, caller } = request;
+    const state = await this.runtime.get<unknown>(request.projection, subjectId);
+    const registered = await this.runtime.get<PersonOverview>('person-overview', subjectId);
+    if (!registered?.identity) throw new NotFoundException({ error: 'SUBJECT.NOT_FOUND', message: `Subject ${subjectId} is not registered` });
+    const policyState = (await this.runtime.get<SubjectPolicyState>('policy-state', subjectId)) ?? initialSubjectPolicyState(subjectId);
+    const at = new Date().toISOString();
+    const policy = AgencyPolicy.build(this.catalog, {
+      requester: caller.agency, state: policyState, purpose: request.purpose, at, initiative: 'recipient',
+      justification: request.justification, agencies: this.directory.all(),
+    });
+    const d = new Disclosing(policy);
+    const data = this.view(request.projection, state ?? emptyState(request.projection, subjectId), d, at);
+    const requestId = request.requestId ?? randomUUID();
+    const logPosition = Math.max(policyState.position, 0);
+    const base = {
+      id: disclosureId('pull', caller.agency.id, requestId),
+      occurredAt: at, subjectId, recipient: { agency: caller.agency.id, actor: caller.actor },
+      projection: request.projection, purpose: request.purpose, channel: 'http' as const, logPosition,
+      ...(request.justification ? { justification: request.justification } : {}),
+    };
+
+    if (d.disclosed.length === 0) {
+      const denial = strongestDenial(d.denials);
+      await this.disclosures.record([{ ...base, kind: 'denial', disclosers: [], fields: [], categories: [...d.withheldCategories], bases: [], denial }]);
+      throw new ForbiddenException({ error: 'POLICY.DENIED', message: `No basis to disclose ${request.projection} for purpose ${request.purpose}: ${denial}`, reason: denial });
+    }
+
+    const others = d.disclosed.filter((item) => item.record.ownerAgency !== caller.agency.id);
+    const bases = unique(d.disclosed.flatMap((i) => i.bases));
+    if (others.length > 0) {
+      const otherBases = unique(others.flatMap((i) => i.bases));
+      const breakGlass = otherBases.some((b) => b.kind === 'legal' && this.catalog.cited(b.entryId, b.version)?.reviewRequired);
+      const disclosure: Disclosure = {
+        ...base,
+        kind: breakGlass ? 'break_glass' : 'pull',
+        disclosers: [...new Set(others.map((i) => i.record.ownerAgency))].sort(),
+        fields: others.map((i) => i.path),
+        categories: [...new Set(others.flatMap((i) => i.categories))].sort() as DataCategory[],
+        bases: otherBases,
+      };
+      await this.disclosures.record([disclosure]);
+    }
+    return {
+      subjectId, projection: request.projection, purpose: request.purpose, decidedAt: at, logPosition,
+      bases: bases.map((b) => this.explain(b)),
+      data,
+    };
+  }
+
+  private view(projection: ReadableProjection, state: unknown, d: Disclosing, at: string) {
+    switch (projection) {
+      case 'person-overview': return personOverviewView(state as PersonOverview, d, at);
+      case 'contact-history': return contactHistoryView(state as ContactHistory, d);
+      case 'consent-registry': return consentRegistryView(state as ConsentRegistry, d, at);
+    }
+  }
+
+  private explain(basis: Basis) {
+    const entry = basis.kind === 'legal' || basis.kind === 'consent' ? this.catalog.cited(basis.entryId, basis.version) : undefined;
+    return { id: describe(basis), ...basis, ...(entry ? { law: entry.law, title: entry.title } : {}) };
+  }
+}
+
+function emptyState(projection: ReadableProjection, subjectId: string): unknown {
+  switch (projection) {
+    case 'contact-history': return { subjectId, contacts: [] };
+    case 'consent-registry': return { subjectId, consents: [] };
+    case 'person-overview': return { subjectId, household: [], involvedAgencies: [], latestContactPerAgency: {}, openReferrals: [], consentSummary: [] };
+  }
+}
+
+const unique = (bases: Basis[]): Basis[] => [...new Map(bases.map((b) => [basisKey(b), b])).values()];

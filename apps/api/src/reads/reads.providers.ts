@@ -1,0 +1,38 @@
+import { Inject, Injectable, type OnModuleDestroy, type Provider } from '@nestjs/common';
+import { DisclosureLog } from '@samhandling/audit';
+import type { SqlEventStore } from '@samhandling/event-store';
+import { loadCatalog, LegalBasisCatalog, policyStateProjection } from '@samhandling/policy';
+import { BUILT_IN_PROJECTIONS, ProjectionRuntime } from '@samhandling/projections';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { EVENT_STORE } from '../store/store.module';
+
+export const PROJECTIONS = Symbol('PROJECTIONS');
+
+/** The read side lives next to the store: projections, the catalog, the disclosure log. */
+export const readProviders: Provider[] = [
+  {
+    provide: PROJECTIONS,
+    inject: [EVENT_STORE],
+    useFactory: (store: SqlEventStore) => ProjectionRuntime.start(store, [...BUILT_IN_PROJECTIONS, policyStateProjection]),
+  },
+  {
+    provide: LegalBasisCatalog,
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => loadCatalog(config.catalogDir, { enabled: config.enabledBases }),
+  },
+  {
+    provide: DisclosureLog,
+    inject: [EVENT_STORE],
+    useFactory: (store: SqlEventStore) => DisclosureLog.create(store.sqlClient, store.schemaName),
+  },
+];
+
+/** Stops the projection runtime before the store closes (module-destroy hooks all run before application-shutdown hooks). */
+@Injectable()
+export class ProjectionsShutdown implements OnModuleDestroy {
+  constructor(@Inject(PROJECTIONS) private readonly runtime: ProjectionRuntime) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.runtime.stop();
+  }
+}

@@ -1,0 +1,20 @@
+/** The public entry of @samhandling/projections: the runtime, the Projection contract, the built-in read models. */
+export type { Projection, KeyContext, ReferralRoute, Labelled } from './projection';
+export { ProjectionRuntime, type ProjectionRuntimeOptions } from './projection-runtime';
+export { checkpointName } from './projection-checkpoints';
+export { BUILT_IN_PROJECTIONS } from './built-in-projections';
+
+export {
+  personOverviewProjection,
+  PERSON_OVERVIEW_FIELD_CATEGORIES,
+  type PersonOverview,
+  type OverviewIdentity,
+  type OverviewResidence,
+  type OverviewHouseholdLink,
+  type OverviewContact,
+  type OverviewReferral,
+  type OverviewConsent,
+} from './person-overview.projection';
+export { contactHistoryProjection, type ContactHistory, type ContactEntry } from './contact-history.projection';
+export { referralBoardProjection, type ReferralBoard, type BoardReferral } from './referral-board.projection';
+export { consentRegistryProjection, type ConsentRegistry, type RegisteredConsent, type ConsentHistoryEntry } from './consent-registry.projection';

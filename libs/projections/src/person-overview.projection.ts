@@ -1,0 +1,172 @@
+import {
+  assertNever, type ConsentDecision, type ConsentRecipient, type ContactChannel, type DataCategory, type DomainEvent,
+  type HouseholdRelation, type Purpose, type ReferralStatus,
+} from '@samhandling/domain';
+import type { RecordedEvent } from '@samhandling/event-store';
+import { asDomainEvent, byInstant, compact, subjectOf } from './domain-event';
+import type { Labelled, Projection } from './projection';
+
+export interface OverviewIdentity extends Labelled {
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  nationalId?: string;
+  registeredBy: string;
+  registeredAt: string;
+}
+
+export interface OverviewResidence extends Labelled {
+  familyReunification: boolean;
+  sponsorId?: string;
+  municipality: string;
+  grantedOn: string;
+}
+
+export interface OverviewHouseholdLink extends Labelled {
+  memberId: string;
+  relation: HouseholdRelation;
+}
+
+/** That a contact happened, never what was said: summary and concerns stay in contact-history. */
+export interface OverviewContact extends Labelled {
+  contactId: string;
+  occurredAt: string;
+  channel: ContactChannel;
+}
+
+export interface OverviewReferral extends Labelled {
+  referralId: string;
+  from: string;
+  to: string;
+  status: ReferralStatus;
+  acknowledgeBy: string;
+  answerBy: string;
+}
+
+/** Expiry is left to the reader (it depends on the moment of reading); withdrawal is a fact. */
+export interface OverviewConsent extends Labelled {
+  consentId: string;
+  decision: ConsentDecision;
+  recipients: ConsentRecipient[];
+  purposes: Purpose[];
+  validFrom: string;
+  validUntil?: string;
+  status: 'active' | 'withdrawn';
+  withdrawnAt?: string;
+}
+
+export interface PersonOverview {
+  subjectId: string;
+  identity?: OverviewIdentity;
+  residence?: OverviewResidence;
+  household: OverviewHouseholdLink[];
+  /** Sorted agency ids that recorded anything about the person or are party to a referral. */
+  involvedAgencies: string[];
+  latestContactPerAgency: Record<string, OverviewContact>;
+  /** Neither completed nor declined; sorted by answer deadline. */
+  openReferrals: OverviewReferral[];
+  consentSummary: OverviewConsent[];
+}
+
+/**
+ * Category of each field as a whole, besides the categories on its items: a contact's metadata is
+ * contact_log even when the contact was about health. The policy checks both.
+ */
+export const PERSON_OVERVIEW_FIELD_CATEGORIES: Record<Exclude<keyof PersonOverview, 'subjectId'>, DataCategory[]> = {
+  identity: ['identity'],
+  residence: ['residence'],
+  household: ['family_situation'],
+  involvedAgencies: ['contact_log'],
+  latestContactPerAgency: ['contact_log'],
+  openReferrals: ['referral'],
+  consentSummary: [],
+};
+
+const involve = (s: PersonOverview, ...agencies: string[]): string[] =>
+  [...new Set([...s.involvedAgencies, ...agencies])].sort();
+
+const byDeadline = (a: OverviewReferral, b: OverviewReferral) => byInstant(a.answerBy, b.answerBy) || a.referralId.localeCompare(b.referralId);
+
+function evolveReferral(s: PersonOverview, referralId: string, change: (r: OverviewReferral) => OverviewReferral | undefined): PersonOverview {
+  const index = s.openReferrals.findIndex((r) => r.referralId === referralId);
+  if (index < 0) return s;
+  const next = change(s.openReferrals[index]);
+  const openReferrals = [...s.openReferrals];
+  if (next) openReferrals[index] = next;
+  else openReferrals.splice(index, 1);
+  return { ...s, openReferrals };
+}
+
+function evolveOverview(s: PersonOverview, event: DomainEvent): PersonOverview {
+  switch (event.type) {
+    case 'SubjectRegistered': {
+      const { subjectId: _, registeredBy, ...identity } = event.data;
+      const item = compact({ ...identity, registeredBy, ownerAgency: registeredBy, categories: ['identity'] as DataCategory[] });
+      return { ...s, identity: item, involvedAgencies: involve(s, registeredBy) };
+    }
+    case 'ResidenceGranted': {
+      const { subjectId: _, recordedBy, ...residence } = event.data;
+      // A later grant (e.g. renewed permit) replaces the earlier one: the overview shows the current status.
+      return { ...s, residence: compact<OverviewResidence>({ ...residence, ownerAgency: recordedBy, categories: ['residence'] }), involvedAgencies: involve(s, recordedBy) };
+    }
+    case 'HouseholdLinked': {
+      const { memberId, relation, linkedBy } = event.data;
+      const link: OverviewHouseholdLink = { memberId, relation, ownerAgency: linkedBy, categories: ['family_situation'] };
+      return { ...s, household: [...s.household.filter((h) => h.memberId !== memberId), link], involvedAgencies: involve(s, linkedBy) };
+    }
+    case 'ContactRecorded': {
+      const { contactId, agency, occurredAt, channel, categories } = event.data;
+      const known = s.latestContactPerAgency[agency];
+      const involvedAgencies = involve(s, agency);
+      // Contacts may be recorded late: the latest is the one that happened last.
+      if (known && byInstant(known.occurredAt, occurredAt) > 0) return { ...s, involvedAgencies };
+      const latest: OverviewContact = { contactId, occurredAt, channel, ownerAgency: agency, categories };
+      return { ...s, involvedAgencies, latestContactPerAgency: { ...s.latestContactPerAgency, [agency]: latest } };
+    }
+    case 'ConsentGiven': {
+      const { consentId, decision, recipients, categories, purposes, validFrom, validUntil, recordedBy } = event.data;
+      const consent = compact<OverviewConsent>({ consentId, decision, recipients, categories, purposes, validFrom, validUntil, status: 'active', ownerAgency: recordedBy });
+      const consentSummary = [...s.consentSummary.filter((c) => c.consentId !== consentId), consent];
+      return { ...s, consentSummary, involvedAgencies: involve(s, recordedBy) };
+    }
+    case 'ConsentWithdrawn': {
+      const { consentId, withdrawnAt, withdrawnBy } = event.data;
+      if (!s.consentSummary.some((c) => c.consentId === consentId)) return s;
+      const consentSummary = s.consentSummary.map((c) => (c.consentId === consentId ? { ...c, status: 'withdrawn' as const, withdrawnAt } : c));
+      return { ...s, consentSummary, involvedAgencies: involve(s, withdrawnBy) };
+    }
+    case 'ReferralSent': {
+      const { referralId, from, to, acknowledgeBy, answerBy, categories } = event.data;
+      const referral: OverviewReferral = { referralId, from, to, status: 'sent', acknowledgeBy, answerBy, ownerAgency: from, categories };
+      const openReferrals = [...s.openReferrals.filter((r) => r.referralId !== referralId), referral].sort(byDeadline);
+      return { ...s, openReferrals, involvedAgencies: involve(s, from, to) };
+    }
+    case 'ReferralAcknowledged':
+      return evolveReferral(s, event.data.referralId, (r) => ({ ...r, status: 'acknowledged' }));
+    case 'ReferralAccepted':
+      return evolveReferral(s, event.data.referralId, (r) => ({ ...r, status: 'accepted' }));
+    case 'ReferralDeclined':
+    case 'ReferralCompleted':
+      return evolveReferral(s, event.data.referralId, () => undefined);
+    case 'ReferralEscalated':
+      return s;
+    default:
+      return assertNever(event);
+  }
+}
+
+/** One page per person: who they are, who is involved, what is open, what they agreed to. */
+export const personOverviewProjection: Projection<PersonOverview> = {
+  name: 'person-overview',
+  categories: ['identity', 'residence', 'family_situation', 'contact_log', 'referral'],
+  keyOf(event, context) {
+    const domain = asDomainEvent(event);
+    const subjectId = domain && subjectOf(domain, context);
+    return subjectId ? [subjectId] : [];
+  },
+  init: (subjectId) => ({ subjectId, household: [], involvedAgencies: [], latestContactPerAgency: {}, openReferrals: [], consentSummary: [] }),
+  evolve(state, event: RecordedEvent) {
+    const domain = asDomainEvent(event);
+    return domain ? evolveOverview(state, domain) : state;
+  },
+};

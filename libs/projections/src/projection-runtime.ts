@@ -1,0 +1,177 @@
+import { subscribeToAll, type RecordedEvent, type SqlEventStore, type Subscription } from '@samhandling/event-store';
+import { applyBatch } from './apply-batch';
+import { ProjectionCheckpoints, StaleCheckpoints } from './projection-checkpoints';
+import type { Projection } from './projection';
+import { ProjectionStateTable } from './projection-state.table';
+import { ReferralRoutes } from './referral-routes';
+
+export interface ProjectionRuntimeOptions {
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** A failing batch (e.g. an evolve that throws) is reported here and retried; nothing of it is kept. */
+  onError?(error: unknown): void;
+}
+
+/**
+ * Keeps projections up to date from the store's global log. One subscription serves them all,
+ * starting at the lowest checkpoint; each projection skips what it has already applied. A batch's
+ * states and checkpoints commit in one transaction, so after a crash they still agree and the
+ * batch is simply applied again.
+ */
+export class ProjectionRuntime {
+  private readonly byName: ReadonlyMap<string, Projection<unknown>>;
+  private readonly checkpoints: ProjectionCheckpoints;
+  private readonly table: ProjectionStateTable;
+  private readonly routes: ReferralRoutes;
+  private subscription?: Subscription;
+  /** Every projection has applied the log up to here. */
+  private applied = 0;
+  /** A lower bound of the log's head, so catchUp reads only what was appended since. */
+  private knownHead = 0;
+  private waiters: Array<{ position: number; resolve: () => void; reject: (e: Error) => void }> = [];
+  private lifecycle: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+  private failure?: unknown;
+
+  private constructor(private readonly store: SqlEventStore, private readonly projections: readonly Projection<unknown>[], private readonly options: ProjectionRuntimeOptions) {
+    this.byName = new Map(projections.map((p) => [p.name, p]));
+    this.checkpoints = new ProjectionCheckpoints(store.schemaName, store.sqlClient, projections.map((p) => p.name));
+    this.table = new ProjectionStateTable(store.sqlClient, store.schemaName);
+    this.routes = new ReferralRoutes(store);
+  }
+
+  static async start(store: SqlEventStore, projections: readonly Projection<any>[], options: ProjectionRuntimeOptions = {}): Promise<ProjectionRuntime> {
+    const names = projections.map((p) => p.name);
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicate !== undefined) throw new Error(`Projection name ${JSON.stringify(duplicate)} is used twice`);
+    if (names.length === 0) throw new Error('A projection runtime needs at least one projection');
+    if (names.some((n) => typeof n !== 'string' || n.length === 0)) throw new Error('Every projection needs a non-empty name');
+    const runtime = new ProjectionRuntime(store, projections, options);
+    await runtime.table.ensure();
+    await runtime.checkpoints.load();
+    runtime.subscribe();
+    return runtime;
+  }
+
+  /** The state of one key as last committed; undefined when no event has touched it. */
+  async get<S>(projectionName: string, key: string): Promise<S | undefined> {
+    this.projection(projectionName);
+    return (await this.table.get(projectionName, key))?.state as S | undefined;
+  }
+
+  /** The position a projection has applied the log up to (its committed checkpoint). */
+  checkpoint(projectionName: string): number {
+    this.projection(projectionName);
+    return this.checkpoints.current.get(projectionName)!;
+  }
+
+  /** The error of the last failed batch, until a batch succeeds again. */
+  get lastError(): unknown {
+    return this.failure;
+  }
+
+  /** Resolves once every event appended before the call is applied: read-your-writes for a caller. */
+  async catchUp(): Promise<void> {
+    if (this.stopped) throw new Error('ProjectionRuntime is stopped');
+    let after = Math.max(this.knownHead, this.applied);
+    for (;;) {
+      const page = await this.store.readAll({ after, limit: 1_000 });
+      if (page.length === 0) break;
+      after = page[page.length - 1].position;
+    }
+    this.knownHead = Math.max(this.knownHead, after);
+    if (after <= this.applied) return;
+    return new Promise<void>((resolve, reject) => {
+      if (this.stopped) reject(new Error('ProjectionRuntime stopped before catching up'));
+      else this.waiters.push({ position: after, resolve, reject });
+    });
+  }
+
+  /** Drops a projection's states and checkpoint and replays the log into it; resolves when it has caught up. */
+  async rebuild(projectionName: string): Promise<void> {
+    this.projection(projectionName);
+    await this.exclusive(async () => {
+      await this.subscription?.stop();
+      await this.store.sqlClient.transaction(async (tx) => {
+        await this.checkpoints.reset(tx, projectionName);
+        await this.table.clear(tx, projectionName);
+      });
+      await this.checkpoints.load();
+      this.subscribe();
+    });
+    await this.catchUp();
+  }
+
+  async stop(): Promise<void> {
+    await this.exclusive(async () => {
+      if (this.stopped) return;
+      this.stopped = true;
+      await this.subscription?.stop();
+      for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('ProjectionRuntime stopped before catching up'));
+    });
+  }
+
+  private subscribe(): void {
+    if (this.stopped) throw new Error('ProjectionRuntime is stopped');
+    const from = this.checkpoints.lowest();
+    this.applied = from;
+    this.subscription = subscribeToAll(this.store, {
+      from,
+      handle: (batch) => this.handle(batch),
+      batchSize: this.options.batchSize,
+      pollIntervalMs: this.options.pollIntervalMs,
+      onError: (error) => {
+        this.failure = error;
+        this.options.onError?.(error);
+      },
+    });
+  }
+
+  private async handle(batch: RecordedEvent[]): Promise<void> {
+    // Another runtime may have rebuilt a projection behind this subscription: fill that gap first.
+    const first = batch[0].position;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (let low = this.checkpoints.lowest(); low < first - 1; low = this.checkpoints.lowest()) {
+          const gap = await this.store.readAll({ after: low, limit: Math.min(this.options.batchSize ?? 500, first - 1 - low) });
+          if (gap.length === 0) break;
+          await this.commit(gap);
+        }
+        await this.commit(batch);
+        break;
+      } catch (error) {
+        // Losing a race to another runtime is no failure: go again at once from the checkpoints it left.
+        if (!(error instanceof StaleCheckpoints) || attempt >= 10) throw error;
+        this.applied = Math.min(this.applied, this.checkpoints.lowest());
+      }
+    }
+    this.failure = undefined;
+    this.applied = batch[batch.length - 1].position;
+    this.knownHead = Math.max(this.knownHead, this.applied);
+    this.waiters = this.waiters.filter((w) => (w.position <= this.applied ? (w.resolve(), false) : true));
+  }
+
+  private async commit(events: readonly RecordedEvent[]): Promise<void> {
+    const context = await this.routes.contextFor(events);
+    const outcome = await applyBatch(this.projections, this.checkpoints.current, events, context, (refs) => this.table.load(refs));
+    await this.store.sqlClient.transaction(async (tx) => {
+      await this.checkpoints.claim(tx);
+      await this.table.save(tx, outcome.rows);
+      await this.checkpoints.advance(tx, outcome.checkpoints);
+    });
+    this.checkpoints.committed(outcome.checkpoints);
+  }
+
+  private projection(name: string): Projection<unknown> {
+    const projection = this.byName.get(name);
+    if (!projection) throw new Error(`Unknown projection ${JSON.stringify(name)}; known: ${[...this.byName.keys()].join(', ')}`);
+    return projection;
+  }
+
+  /** Rebuild and stop restart or end the subscription; one at a time. */
+  private exclusive(work: () => Promise<void>): Promise<void> {
+    const next = this.lifecycle.then(work);
+    this.lifecycle = next.catch(() => undefined);
+    return next;
+  }
+}
