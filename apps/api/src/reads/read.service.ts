@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataCategory, Purpose } from '@samhandling/domain';
 import { disclosureId, DisclosureLog, type Disclosure } from '@samhandling/audit';
 import { AgencyPolicy, basisKey, initialSubjectPolicyState, LegalBasisCatalog, type Basis, type SubjectPolicyState } from '@samhandling/policy';
-import type { ConsentRegistry, ContactHistory, PersonOverview, ProjectionRuntime } from '@samhandling/projections';
+import type { BoardReferral, ConsentRegistry, ContactHistory, PersonOverview, ProjectionRuntime, ReferralBoard } from '@samhandling/projections';
 import type { Caller } from '../auth/token-verifier';
 import { AgencyDirectory } from '../config/agency-directory';
 import { Disclosing, describe, strongestDenial } from './disclose-items';
@@ -51,7 +51,8 @@ export class ReadService {
     const d = new Disclosing(policy);
     const data = this.view(request.projection, state ?? emptyState(request.projection, subjectId), d, at);
     const requestId = request.requestId ?? randomUUID();
-    const logPosition = Math.max(policyState.position, 0);
+    // The point of the log this read was decided at: every projection has caught up to it.
+    const logPosition = this.runtime.checkpoint(request.projection);
     const base = {
       id: disclosureId('pull', caller.agency.id, requestId),
       occurredAt: at, subjectId, recipient: { agency: caller.agency.id, actor: caller.actor },
@@ -84,6 +85,36 @@ export class ReadService {
       subjectId, projection: request.projection, purpose: request.purpose, decidedAt: at, logPosition,
       bases: bases.map((b) => this.explain(b)),
       data,
+    };
+  }
+
+  /**
+   * The calling agency's referral board. Outgoing referrals are its own; incoming ones were
+   * disclosed to it by their sender on the basis recorded on each referral, and reading them
+   * is recorded per person.
+   */
+  async referralBoard(caller: Caller, requestId: string = randomUUID()) {
+    await this.runtime.catchUp();
+    const board = (await this.runtime.get<ReferralBoard>('referral-board', caller.agency.id)) ?? { agency: caller.agency.id, incoming: [], outgoing: [] };
+    const at = new Date().toISOString();
+    const logPosition = this.runtime.checkpoint('referral-board');
+    const basisOf = (r: BoardReferral): Basis => ({ kind: 'referral', referralId: r.referralId, referralBasis: r.basis });
+    const bySubject = new Map<string, BoardReferral[]>();
+    for (const r of board.incoming) bySubject.set(r.subjectId, [...(bySubject.get(r.subjectId) ?? []), r]);
+    await this.disclosures.record([...bySubject].map(([subjectId, referrals]): Disclosure => ({
+      id: disclosureId('board', caller.agency.id, requestId, subjectId), kind: 'pull', occurredAt: at, subjectId,
+      disclosers: [...new Set(referrals.map((r) => r.from))].sort(), recipient: { agency: caller.agency.id, actor: caller.actor },
+      projection: 'referral-board', fields: referrals.map((r) => `incoming/${r.referralId}`),
+      categories: [...new Set(referrals.flatMap((r) => ['referral', ...r.categories]))].sort() as DataCategory[],
+      purpose: 'follow_up', bases: referrals.map(basisOf), channel: 'http', logPosition,
+    })));
+    // Overdue first: those who refer must see that nobody has answered yet.
+    const overdue = (r: BoardReferral) => (r.status === 'sent' && Date.parse(r.acknowledgeBy) < Date.parse(at)) || (['sent', 'acknowledged'].includes(r.status) && Date.parse(r.answerBy) < Date.parse(at));
+    const order = (xs: BoardReferral[]) => xs.map((r) => ({ ...r, overdue: overdue(r) })).sort((a, b) => Number(b.overdue) - Number(a.overdue) || Date.parse(a.answerBy) - Date.parse(b.answerBy));
+    return {
+      agency: caller.agency.id, decidedAt: at, logPosition,
+      incoming: order(board.incoming).map((r) => ({ ...r, bases: [describe(basisOf(r))] })),
+      outgoing: order(board.outgoing).map((r) => ({ ...r, bases: ['own-record'] })),
     };
   }
 

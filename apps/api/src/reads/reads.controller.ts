@@ -9,11 +9,21 @@ const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
 @ApiTags('reads')
 @ApiBearerAuth()
-@Controller('subjects/:subjectId/projections')
+@Controller()
 export class ReadsController {
   constructor(private readonly reads: ReadService) {}
 
-  @Get(':projection')
+  @Get('referral-board')
+  @ApiOperation({ summary: "The calling agency's referrals, incoming and outgoing, overdue first" })
+  @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Makes a retried read record one disclosure' })
+  board(@CurrentCaller() caller: Caller, @Headers('x-request-id') requestId: string | undefined) {
+    if (requestId !== undefined && !REQUEST_ID.test(requestId)) {
+      throw new BadRequestException({ error: 'READ.INVALID_REQUEST_ID', message: 'X-Request-Id must be 1–200 visible ASCII characters' });
+    }
+    return this.reads.referralBoard(caller, requestId);
+  }
+
+  @Get('subjects/:subjectId/projections/:projection')
   @ApiOperation({ summary: 'Read a projection about a person: only what your agency has a basis for, every read recorded as a disclosure' })
   @ApiParam({ name: 'projection', enum: READABLE_PROJECTIONS })
   @ApiQuery({ name: 'purpose', enum: PURPOSES, required: true })
