@@ -59,8 +59,10 @@ export class ErrorFilter implements ExceptionFilter {
     if (type === 'entity.too.large') return { statusCode: 413, error: 'REQUEST.TOO_LARGE', message: 'Request body exceeds the size limit' };
     if (type === 'entity.parse.failed') return { statusCode: 400, error: 'REQUEST.MALFORMED_JSON', message: 'Request body is not valid JSON' };
     const errorId = randomUUID();
-    // Only the error's class and stack: messages from drivers can echo parameters (personal data).
-    this.logger.error(`Unhandled error ${errorId}: ${(exception as Error)?.name ?? typeof exception}`, (exception as Error)?.stack?.split('\n').slice(1).join('\n'));
+    // Only the error's class, SQLSTATE/code and stack: messages from drivers can echo parameters (personal data).
+    const e = exception as { name?: string; code?: string; routine?: string; stack?: string };
+    const code = typeof e?.code === 'string' ? ` code=${e.code}${e.routine ? ` routine=${e.routine}` : ''}` : '';
+    this.logger.error(`Unhandled error ${errorId}: ${e?.name ?? typeof exception}${code}`, e?.stack?.split('\n').slice(1).join('\n'));
     return { statusCode: 500, error: 'INTERNAL', message: `Internal error; reference ${errorId}` };
   }
 }

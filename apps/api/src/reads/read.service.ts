@@ -89,6 +89,21 @@ export class ReadService {
   }
 
   /**
+   * The decision API: what the calling agency may see of a record of `categories` held by
+   * `owner`, and on which bases — without reading or disclosing any record.
+   */
+  async explainDecision(caller: Caller, subjectId: string, purpose: Purpose, owner: string, categories: DataCategory[], justification?: string) {
+    await this.runtime.catchUp();
+    const policyState = (await this.runtime.get<SubjectPolicyState>('policy-state', subjectId)) ?? initialSubjectPolicyState(subjectId);
+    const at = new Date().toISOString();
+    const policy = AgencyPolicy.build(this.catalog, {
+      requester: caller.agency, state: policyState, purpose, at, initiative: 'recipient', justification, agencies: this.directory.all(),
+    });
+    const decision = policy.decide({ kind: 'contact', subjectId, ownerAgency: owner, categories });
+    return { subjectId, requester: caller.agency.id, owner, purpose, decidedAt: at, logPosition: this.runtime.checkpoint('policy-state'), ...decision, bases: decision.bases.map((b) => this.explain(b)) };
+  }
+
+  /**
    * The calling agency's referral board. Outgoing referrals are its own; incoming ones were
    * disclosed to it by their sender on the basis recorded on each referral, and reading them
    * is recorded per person.

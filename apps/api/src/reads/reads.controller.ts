@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiOpera
 import { PURPOSES, type Purpose } from '@samhandling/domain';
 import { CurrentCaller } from '../auth/auth.guard';
 import type { Caller } from '../auth/token-verifier';
+import { AgencyDirectory } from '../config/agency-directory';
+import { DecisionQueryDto } from './decision-query.dto';
 import { READABLE_PROJECTIONS, ReadService, type ReadableProjection } from './read.service';
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
@@ -11,7 +13,7 @@ const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 @ApiBearerAuth()
 @Controller()
 export class ReadsController {
-  constructor(private readonly reads: ReadService) {}
+  constructor(private readonly reads: ReadService, private readonly directory: AgencyDirectory) {}
 
   @Get('referral-board')
   @ApiOperation({ summary: "The calling agency's referrals, incoming and outgoing, overdue first" })
@@ -21,6 +23,21 @@ export class ReadsController {
       throw new BadRequestException({ error: 'READ.INVALID_REQUEST_ID', message: 'X-Request-Id must be 1–200 visible ASCII characters' });
     }
     return this.reads.referralBoard(caller, requestId);
+  }
+
+  @Get('subjects/:subjectId/decision')
+  @ApiOperation({ summary: 'Explain a policy decision: may my agency see records of these categories held by that agency, and on which basis? Returns no data' })
+  @ApiQuery({ name: 'purpose', enum: PURPOSES, required: true })
+  @ApiQuery({ name: 'owner', description: 'Agency holding the record', required: true })
+  @ApiQuery({ name: 'categories', description: 'Comma-separated data categories', required: true })
+  decision(
+    @Param('subjectId', ParseUUIDPipe) subjectId: string,
+    @Query() query: DecisionQueryDto,
+    @Headers('x-justification') justification: string | undefined,
+    @CurrentCaller() caller: Caller,
+  ) {
+    if (!this.directory.get(query.owner)) throw new BadRequestException({ error: 'AGENCY.NOT_FOUND', message: `Agency ${query.owner} is not in the agency directory` });
+    return this.reads.explainDecision(caller, subjectId, query.purpose, query.owner, query.categories, justification);
   }
 
   @Get('subjects/:subjectId/projections/:projection')
