@@ -37,3 +37,17 @@ export async function postgresUrl(): Promise<string> {
 export function uniqueSchema(prefix: string): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
+
+let kafkaContainer: Promise<{ brokers: string[]; stop(): Promise<unknown> }> | undefined;
+
+/** Kafka bootstrap servers for this test run: KAFKA_BROKERS, else a testcontainers broker. */
+export async function kafkaBrokers(): Promise<string[]> {
+  if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
+  if (!dockerAvailable()) throw new MissingServiceError('Kafka', 'KAFKA_BROKERS', '127.0.0.1:9092 (start one with deploy/kafka/start-kafka.sh start)');
+  kafkaContainer ??= (async () => {
+    const { KafkaContainer } = await import('@testcontainers/kafka');
+    const container = await new KafkaContainer('confluentinc/cp-kafka:7.7.1').withKraft().start();
+    return { brokers: [`${container.getHost()}:${container.getMappedPort(9093)}`], stop: () => container.stop() };
+  })();
+  return (await kafkaContainer).brokers;
+}

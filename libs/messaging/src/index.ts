@@ -1,0 +1,3 @@
+export * from './topics';
+export * from './cloud-event';
+export * from './kafka-client';

@@ -1,0 +1,55 @@
+import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  ssl?: boolean;
+  sasl?: SASLOptions;
+}
+
+/** Reads KAFKA_BROKERS (comma-separated), KAFKA_SASL_MECHANISM/USERNAME/PASSWORD and KAFKA_SSL. */
+export function kafkaSettings(clientId: string, env: NodeJS.ProcessEnv = process.env): KafkaSettings | undefined {
+  if (!env.KAFKA_BROKERS) return undefined;
+  const brokers = env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
+  const mechanism = env.KAFKA_SASL_MECHANISM as 'plain' | 'scram-sha-256' | 'scram-sha-512' | undefined;
+  return {
+    brokers,
+    clientId,
+    ssl: env.KAFKA_SSL === 'true',
+    ...(mechanism ? { sasl: { mechanism, username: env.KAFKA_SASL_USERNAME ?? '', password: env.KAFKA_SASL_PASSWORD ?? '' } as SASLOptions } : {}),
+  };
+}
+
+export function createKafka(settings: KafkaSettings): Kafka {
+  const config: KafkaConfig = {
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    ssl: settings.ssl,
+    sasl: settings.sasl,
+    // kafkajs logs retriable coordinator errors at ERROR on a fresh broker; warnings are enough.
+    logLevel: logLevel.WARN,
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5_000 },
+  };
+  return new Kafka(config);
+}
+
+/**
+ * Creates topics that do not exist yet. Topics are created explicitly: broker-side
+ * auto-creation under KRaft races consumer subscriptions.
+ */
+export async function ensureTopics(kafka: Kafka, topics: readonly string[], options: { partitions?: number; replicationFactor?: number } = {}): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? 1 })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
