@@ -26,7 +26,7 @@ export interface CommandResult {
 
 // Fixed namespace for idempotent event ids (UUID v5 of agency, command and key).
 const EVENT_ID_NAMESPACE = '6f1c8c1e-6d1f-4c59-9a43-5a4d8a9f0b77';
-const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 12;
 
 type AnyCommand = { type: string };
 type AnyEvent = { type: string; data: object };
@@ -44,11 +44,13 @@ export async function handleCommand<S, C extends AnyCommand, E extends AnyEvent>
 ): Promise<CommandResult> {
   const firstId = context.idempotencyKey ? eventId(context, command.type, 0) : undefined;
   for (let attempt = 1; ; attempt++) {
+    // Stream first, key second: a first request committing in between is then seen by the lookup,
+    // or conflicts with the revision read and sends this one round again.
+    const history = await store.readStream(streamId);
     if (firstId) {
       const earlier = await store.readEvent(firstId);
       if (earlier) return replay(store, earlier, context);
     }
-    const history = await store.readStream(streamId);
     const current = history.length === 0 ? -1 : history[history.length - 1].revision;
     if (context.expectedRevision !== undefined && context.expectedRevision !== current) {
       throw new WrongExpectedRevisionError(streamId, context.expectedRevision, current < 0 ? 'no_stream' : current);
@@ -72,23 +74,28 @@ export async function handleCommand<S, C extends AnyCommand, E extends AnyEvent>
       return { streamId, nextRevision: last?.revision ?? -1, position: last?.position ?? 0, events: [], replayed: false };
     }
     try {
-      const expectedRevision = current < 0 ? 'no_stream' : current;
-      const result = await store.append(streamId, newEvents, { expectedRevision });
+      const result = await store.append(streamId, newEvents, { expectedRevision: current < 0 ? 'no_stream' : current });
+      // Two requests racing with one key both miss the lookup and derive the same event ids; the
+      // store keeps the first. The one whose body was not stored must hear so.
+      if (firstId && (await store.readEvent(firstId))?.metadata.requestHash !== context.requestHash) throw keyReused(context);
       return { streamId, ...result, events: newEvents.map(({ id, type }) => ({ id, type })), replayed: false };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS || context.expectedRevision !== undefined) throw error;
+      // Writers that lost the race back off a little, at random, so they do not collide again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }
 }
+
+const keyReused = (context: CommandContext) =>
+  conflict('IDEMPOTENCY.KEY_REUSED', `Idempotency-Key ${JSON.stringify(context.idempotencyKey)} was already used for a different request`);
 
 function eventId(context: CommandContext, commandType: string, index: number): string {
   return uuidv5(`${context.agency}\u0000${commandType}\u0000${context.idempotencyKey}\u0000${index}`, EVENT_ID_NAMESPACE);
 }
 
 async function replay(store: EventStore, first: RecordedEvent, context: CommandContext): Promise<CommandResult> {
-  if (first.metadata.requestHash !== context.requestHash) {
-    throw conflict('IDEMPOTENCY.KEY_REUSED', `Idempotency-Key ${JSON.stringify(context.idempotencyKey)} was already used for a different request`);
-  }
+  if (first.metadata.requestHash !== context.requestHash) throw keyReused(context);
   const following = await store.readStream(first.streamId, { fromRevision: first.revision });
   const same = following.filter(
     (e) => e.metadata.idempotencyKey === context.idempotencyKey && e.metadata.agency === context.agency && e.metadata.command === first.metadata.command,
