@@ -15,6 +15,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY tsconfig.json ./
 COPY config config
+COPY libs/policy/catalog libs/policy/catalog
 COPY --from=build /app/dist dist
 RUN mkdir -p /data && chown node:node /data
 USER node
