@@ -16,6 +16,8 @@ import { SubjectsController } from './subjects/subjects.controller';
 import { ReadsController } from './reads/reads.controller';
 import { ReadService } from './reads/read.service';
 import { ProjectionsShutdown, readProviders } from './reads/reads.providers';
+import { AuditController } from './audit/audit.controller';
+import { auditProviders } from './audit/audit.providers';
 
 /** Unknown fields are refused, not dropped: a typo in a field name must not pass silently. */
 export const validationPipe = new ValidationPipe({
@@ -32,7 +34,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), StoreModule],
-      controllers: [HealthController, SubjectsController, ContactsController, ConsentsController, ReferralsController, ReadsController],
+      controllers: [HealthController, SubjectsController, ContactsController, ConsentsController, ReferralsController, ReadsController, AuditController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: AgencyDirectory, useFactory: () => AgencyDirectory.fromFile(config.agencyDirectoryFile) },
@@ -42,6 +44,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ErrorFilter },
         SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler,
         ...readProviders, ProjectionsShutdown, ReadService,
+        ...auditProviders,
       ],
       exports: [APP_CONFIG, AgencyDirectory],
       global: true,

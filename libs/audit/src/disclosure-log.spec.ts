@@ -56,6 +56,21 @@ describe('DisclosureLog (hash-chained, on PGlite)', () => {
     expect(await log.verify()).toMatchObject({ ok: true, records: 3 });
   });
 
+  it('keeps one chain when writers that each remember their own head interleave', async () => {
+    const other = await DisclosureLog.create(sql, `audit_${schema}`);
+    await log.record([disclosure(1)]);
+    await other.record([disclosure(2)]);
+    await log.record([disclosure(3), disclosure(3)]);
+    await other.record([disclosure(4)]);
+    await Promise.all([log.record([disclosure(5)]), other.record([disclosure(6)]), log.record([disclosure(5), disclosure(7)])]);
+    await sql.transaction(async (tx) => {
+      await other.record([disclosure(8)], tx);
+      await log.record([disclosure(8), disclosure(9)], tx);
+    });
+    expect((await log.read()).map((r) => r.disclosure.logPosition).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await log.verify()).toMatchObject({ ok: true, records: 9 });
+  });
+
   it('detects a changed field at the record that was changed', async () => {
     await log.record([1, 2, 3, 4].map((n) => disclosure(n)));
     await sql.query(`UPDATE ${table()} SET record = jsonb_set(record, '{recipient,agency}', '"nav-oslo"') WHERE seq = 3`);

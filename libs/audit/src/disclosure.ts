@@ -4,7 +4,8 @@ import type { DataCategory, Purpose } from '@samhandling/domain';
 import type { Basis, DenialReason } from '@samhandling/policy';
 import { canonicalJson } from './canonical-json';
 
-export type DisclosureKind = 'pull' | 'push' | 'denial' | 'break_glass';
+export const DISCLOSURE_KINDS = ['pull', 'push', 'denial', 'break_glass'] as const;
+export type DisclosureKind = (typeof DISCLOSURE_KINDS)[number];
 export type DisclosureChannel = 'http' | 'kafka' | 'feed';
 
 /**
