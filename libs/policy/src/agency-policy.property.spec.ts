@@ -26,6 +26,7 @@ const historyArb = fc
       }),
       fc.record({ type: fc.constant('withdraw' as const), which: fc.nat(), on: fc.integer({ min: 0, max: 365 }) }),
       fc.record({ type: fc.constant('refer' as const), from: fc.constantFrom(...agencyIds), to: fc.constantFrom(...agencyIds), categories }),
+      fc.record({ type: fc.constant('contact' as const), agency: fc.constantFrom(...agencyIds) }),
     ),
     { maxLength: 12 },
   )
@@ -43,6 +44,8 @@ const historyArb = fc
         } });
       } else if (s.type === 'withdraw' && given.length > 0) {
         events.push({ type: 'ConsentWithdrawn', position, data: { subjectId: SUBJECT, consentId: given[s.which % given.length], withdrawnAt: day(s.on) } });
+      } else if (s.type === 'contact') {
+        events.push({ type: 'ContactRecorded', position, data: { subjectId: SUBJECT, agency: s.agency, categories: ['contact_log'] } });
       } else if (s.type === 'refer') {
         events.push({ type: 'ReferralSent', position, data: { subjectId: SUBJECT, referralId: `r${i}`, from: s.from, to: s.to, categories: s.categories, basis: { kind: 'legal', entryId: 'paa-13b-1-5' } } });
       }
@@ -76,7 +79,8 @@ function basisHolds(basis: Basis, state: SubjectPolicyState, me: string, owner: 
     }
     case 'legal': {
       const e = policyCatalog.cited(basis.entryId, basis.version);
-      return !!e && !e.consentRequired && covers(e.to, meRef.kind) && covers(e.from, AGENCIES[owner].kind) && covers(e.categories, category) && covers(e.purposes, purpose);
+      return !!e && !e.consentRequired && covers(e.to, meRef.kind) && covers(e.from, AGENCIES[owner].kind) && covers(e.categories, category) && covers(e.purposes, purpose)
+        && (!e.requiresInvolvement || state.involved[me] === true) && (!e.requiresCategory || record.categories.includes(e.requiresCategory));
     }
     case 'referral':
       return record.kind === 'referral' && record.referralId === basis.referralId && state.referrals[basis.referralId]?.to === me;

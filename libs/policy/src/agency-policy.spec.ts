@@ -1,7 +1,7 @@
 import type { DataCategory, Purpose } from '@samhandling/domain';
 import { AgencyPolicy, type DisclosableRecord } from './agency-policy';
 import type { SubjectPolicyState } from './subject-policy-state';
-import { AGENCIES, catalog, consentGiven, consentWithdrawn, stateOf, SUBJECT } from './testing/policy-fixtures';
+import { AGENCIES, catalog, consentGiven, consentWithdrawn, involve, stateOf, SUBJECT } from './testing/policy-fixtures';
 
 const NOW = '2026-06-01T12:00:00Z';
 const contact = (ownerAgency: string, categories: DataCategory[]): DisclosableRecord => ({ kind: 'contact', subjectId: SUBJECT, ownerAgency, categories });
@@ -35,13 +35,20 @@ describe('catalog entries', () => {
 
   it('hpa-25-45: health to collaborating health personnel for care, never to child welfare, school or NAV', () => {
     const record = contact('oslo-health', ['contact_log', 'health']);
-    expect(decide('bergen-health', record, { purpose: 'care' })).toMatchObject({ allowed: true, bases: [{ kind: 'legal', entryId: 'hpa-25-45', version: '2026-01' }] });
-    expect(decide('bergen-health', record, { purpose: 'follow_up' }).allowed).toBe(false);
-    for (const other of ['oslo-child-welfare', 'oslo-school', 'nav-oslo']) expect(decide(other, record, { purpose: 'care' }).allowed).toBe(false);
+    const state = stateOf(...involve('bergen-health', 'oslo-child-welfare', 'oslo-school', 'nav-oslo'));
+    expect(decide('bergen-health', record, { purpose: 'care', state })).toMatchObject({ allowed: true, bases: [{ kind: 'legal', entryId: 'hpa-25-45', version: '2026-01' }] });
+    expect(decide('bergen-health', record, { purpose: 'follow_up', state }).allowed).toBe(false);
+    for (const other of ['oslo-child-welfare', 'oslo-school', 'nav-oslo']) expect(decide(other, record, { purpose: 'care', state }).allowed).toBe(false);
+  });
+
+  it('cooperation bases reach only services already involved with the person, not every service of a kind', () => {
+    const record = contact('oslo-health', ['contact_log', 'health']);
+    expect(decide('bergen-health', record, { purpose: 'care' })).toMatchObject({ allowed: false, denial: 'no_basis' });
+    expect(decide('bergen-health', record, { purpose: 'care', state: stateOf(...involve('bergen-health')) }).allowed).toBe(true);
   });
 
   it('hpa-25-45: stops when the person objected', () => {
-    const state = stateOf(consentGiven({ consentId: 'obj', decision: 'deny', recipients: [{ agencyKind: 'health' }], categories: ['health'], purposes: ['care'] }));
+    const state = stateOf(...involve('bergen-health'), consentGiven({ consentId: 'obj', decision: 'deny', recipients: [{ agencyKind: 'health' }], categories: ['health'], purposes: ['care'] }));
     expect(decide('bergen-health', contact('oslo-health', ['health']), { purpose: 'care', state })).toMatchObject({ allowed: false, denial: 'objection' });
   });
 
@@ -51,15 +58,19 @@ describe('catalog entries', () => {
     expect(decide('oslo-child-welfare', concern, { purpose: 'child_protection', state })).toMatchObject({ allowed: true, bases: [{ kind: 'legal', entryId: 'duty-to-notify-child-welfare' }] });
     expect(decide('oslo-child-welfare', contact('oslo-health', ['health']), { purpose: 'child_protection' }).allowed).toBe(false);
     expect(decide('nav-oslo', concern, { purpose: 'child_protection' }).allowed).toBe(false);
+    // Only the concern itself: registering a person or any other record is not a notification.
+    expect(decide('oslo-child-welfare', { kind: 'identity', subjectId: SUBJECT, ownerAgency: 'oslo-health', categories: ['identity'] }, { purpose: 'child_protection' }).allowed).toBe(false);
+    expect(decide('oslo-child-welfare', contact('oslo-health', ['identity', 'child_welfare_concern']), { purpose: 'child_protection' }).allowed).toBe(true);
   });
 
   it('paa-13b-1-5: for the disclosing agency own task, pushed by it, never read at the recipient initiative', () => {
     const record = contact('oslo-refugee', ['contact_log', 'education']);
-    expect(decide('oslo-adult-learning', record, { initiative: 'discloser' })).toMatchObject({ allowed: true });
-    expect(decide('oslo-adult-learning', record, { initiative: 'discloser' }).bases.map((b) => b.kind === 'legal' && b.entryId)).toContain('paa-13b-1-5');
-    expect(decide('oslo-adult-learning', record, { initiative: 'recipient', purpose: 'follow_up' }).allowed).toBe(false);
-    expect(decide('oslo-adult-learning', contact('oslo-refugee', ['health']), { initiative: 'discloser' }).allowed).toBe(false);
-    expect(decide('oslo-adult-learning', contact('oslo-health', ['contact_log']), { initiative: 'discloser' }).allowed).toBe(false);
+    const state = stateOf(...involve('oslo-adult-learning'));
+    expect(decide('oslo-adult-learning', record, { initiative: 'discloser', state })).toMatchObject({ allowed: true });
+    expect(decide('oslo-adult-learning', record, { initiative: 'discloser', state }).bases.map((b) => b.kind === 'legal' && b.entryId)).toContain('paa-13b-1-5');
+    expect(decide('oslo-adult-learning', record, { initiative: 'recipient', purpose: 'follow_up', state }).allowed).toBe(false);
+    expect(decide('oslo-adult-learning', contact('oslo-refugee', ['health']), { initiative: 'discloser', state }).allowed).toBe(false);
+    expect(decide('oslo-adult-learning', contact('oslo-health', ['contact_log']), { initiative: 'discloser', state }).allowed).toBe(false);
   });
 
   it('paa-13b-1-7: break-glass needs a written justification and is marked for review', () => {
@@ -73,17 +84,19 @@ describe('catalog entries', () => {
 
   it('nav-7 and ssa-44: NAV passes on welfare information it needs to, by its own initiative', () => {
     const record = contact('nav-oslo', ['welfare']);
-    expect(decide('oslo-housing', record, { purpose: 'housing', initiative: 'discloser' }).bases).toEqual([{ kind: 'legal', entryId: 'ssa-44', version: '2026-01' }]);
-    expect(decide('oslo-refugee', record, { purpose: 'welfare_services', initiative: 'discloser' }).allowed).toBe(true);
-    expect(decide('oslo-child-welfare', record, { purpose: 'welfare_services', initiative: 'discloser' }).allowed).toBe(false);
-    expect(decide('oslo-housing', record, { purpose: 'housing', initiative: 'recipient' }).allowed).toBe(false);
+    const state = stateOf(...involve('oslo-housing', 'oslo-refugee', 'oslo-child-welfare'));
+    expect(decide('oslo-housing', record, { purpose: 'housing', initiative: 'discloser', state }).bases).toEqual([{ kind: 'legal', entryId: 'ssa-44', version: '2026-01' }]);
+    expect(decide('oslo-refugee', record, { purpose: 'welfare_services', initiative: 'discloser', state }).allowed).toBe(true);
+    expect(decide('oslo-child-welfare', record, { purpose: 'welfare_services', initiative: 'discloser', state }).allowed).toBe(false);
+    expect(decide('oslo-housing', record, { purpose: 'housing', initiative: 'recipient', state }).allowed).toBe(false);
   });
 
   it('ia-41: the introduction programme services share what the programme needs', () => {
     const record = contact('oslo-adult-learning', ['education', 'contact_log']);
-    expect(decide('oslo-refugee', record, { purpose: 'introduction_programme' })).toMatchObject({ allowed: true, bases: [{ kind: 'legal', entryId: 'ia-41' }] });
-    expect(decide('oslo-refugee', contact('oslo-adult-learning', ['health']), { purpose: 'introduction_programme' }).allowed).toBe(false);
-    expect(decide('oslo-housing', record, { purpose: 'introduction_programme' }).allowed).toBe(false);
+    const state = stateOf(...involve('oslo-refugee', 'oslo-housing'));
+    expect(decide('oslo-refugee', record, { purpose: 'introduction_programme', state })).toMatchObject({ allowed: true, bases: [{ kind: 'legal', entryId: 'ia-41' }] });
+    expect(decide('oslo-refugee', contact('oslo-adult-learning', ['health']), { purpose: 'introduction_programme', state }).allowed).toBe(false);
+    expect(decide('oslo-housing', record, { purpose: 'introduction_programme', state }).allowed).toBe(false);
   });
 
   it('family-reunification notice: disabled until configured, then only to the municipality of settlement', () => {

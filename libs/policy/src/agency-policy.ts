@@ -68,12 +68,18 @@ export class AgencyPolicy {
     const entries = catalog
       .applicable({ toKind: me.kind, purpose, at, initiative: request.initiative })
       .filter((e) => !e.justificationRequired || (request.justification?.trim().length ?? 0) >= 10)
-      .filter((e) => !e.sameMunicipality || (me.municipality !== null && me.municipality === state.residenceMunicipality));
-    const legal = (e: CitedEntry): Rule => ({
-      action: 'read', subject: 'Record', fields: e.categories === '*' ? ALL_FIELDS : [...e.categories],
-      ...(e.from === '*' ? {} : { conditions: { ownerAgency: { $in: request.agencies.filter((a) => (e.from as AgencyKind[]).includes(a.kind)).map((a) => a.id) } } }),
-      reason: JSON.stringify({ kind: 'legal', entryId: e.id, version: e.version } satisfies Basis),
-    });
+      .filter((e) => !e.sameMunicipality || (me.municipality !== null && me.municipality === state.residenceMunicipality))
+      .filter((e) => !e.requiresInvolvement || state.involved?.[me.id] === true);
+    const legal = (e: CitedEntry): Rule => {
+      const conditions: Record<string, unknown> = {};
+      if (e.from !== '*') conditions.ownerAgency = { $in: request.agencies.filter((a) => (e.from as AgencyKind[]).includes(a.kind)).map((a) => a.id) };
+      if (e.requiresCategory) conditions.categories = { $all: [e.requiresCategory] };
+      return {
+        action: 'read', subject: 'Record', fields: e.categories === '*' ? ALL_FIELDS : [...e.categories],
+        ...(Object.keys(conditions).length > 0 ? { conditions } : {}),
+        reason: JSON.stringify({ kind: 'legal', entryId: e.id, version: e.version } satisfies Basis),
+      };
+    };
     const consentVersion = catalog.currentVersion;
     const rules: Rule[] = [{ action: 'read', subject: 'Record', conditions: { ownerAgency: me.id }, reason: JSON.stringify({ kind: 'own' } satisfies Basis) }];
     rules.push(...entries.filter((e) => !e.overridesObjection).map(legal));

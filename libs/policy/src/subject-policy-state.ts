@@ -8,6 +8,8 @@ export interface SubjectPolicyState {
   consent: ConsentState;
   /** Referrals about the person: each discloses its own content to its receiver. */
   referrals: Record<string, { from: string; to: string; categories: DataCategory[]; basis: ReferralBasis }>;
+  /** Agencies that recorded something about the person or are party to a referral about them. */
+  involved: Record<string, true>;
   /** Municipality of settlement from the latest residence permit. */
   residenceMunicipality?: string;
   /** Log position the state reflects: a decision cites the point of the log it was made at. */
@@ -21,12 +23,15 @@ export interface LogEvent {
 }
 
 export const initialSubjectPolicyState = (subjectId: string): SubjectPolicyState => ({
-  subjectId, consent: initialConsentState(), referrals: {}, position: 0,
+  subjectId, consent: initialConsentState(), referrals: {}, involved: {}, position: 0,
 });
 
 /** The subject an event's policy facts belong to; undefined when it changes no policy. */
 export function policySubjectOf(event: LogEvent): string | undefined {
   switch (event.type) {
+    case 'SubjectRegistered':
+    case 'HouseholdLinked':
+    case 'ContactRecorded':
     case 'ConsentGiven':
     case 'ConsentWithdrawn':
     case 'ReferralSent':
@@ -37,8 +42,17 @@ export function policySubjectOf(event: LogEvent): string | undefined {
   }
 }
 
+/** The agencies an event shows to be involved with the person. */
+function involvedBy(event: LogEvent): string[] {
+  const d = event.data;
+  const ids = [d.registeredBy, d.linkedBy, d.agency, d.recordedBy, d.from, d.to];
+  return ids.filter((id): id is string => typeof id === 'string');
+}
+
 export function evolveSubjectPolicy(state: SubjectPolicyState, event: LogEvent): SubjectPolicyState {
-  const next = { ...state, position: Math.max(state.position, event.position) };
+  const agencies = involvedBy(event).filter((a) => !state.involved?.[a]);
+  const involved = agencies.length > 0 ? { ...state.involved, ...Object.fromEntries(agencies.map((a) => [a, true as const])) } : (state.involved ?? {});
+  const next = { ...state, involved, position: Math.max(state.position, event.position) };
   switch (event.type) {
     case 'ConsentGiven':
     case 'ConsentWithdrawn':

@@ -173,6 +173,9 @@ describe('decision API', () => {
     expect(allowed.body).toMatchObject({ allowed: true, permittedCategories: ['health'], bases: [{ kind: 'consent', consentId: consent.consentId, title: "The person's consent" }] });
     const partly = await ask('oslo-refugee', subjectId, 'purpose=follow_up&owner=oslo-health&categories=health,family_situation');
     expect(partly.body).toMatchObject({ allowed: false, permittedCategories: ['health'], denial: 'no_basis' });
+    expect((await ask('bergen-health', subjectId, 'purpose=care&owner=oslo-health&categories=health')).body).toMatchObject({ allowed: false, denial: 'no_basis' });
+    // Once the Bergen GP is involved with the person, cooperation between health personnel applies.
+    await api.post(`/subjects/${subjectId}/contacts`, contactBody({ categories: ['contact_log'] }), { as: 'bergen-health' });
     const care = await ask('bergen-health', subjectId, 'purpose=care&owner=oslo-health&categories=health');
     expect(care.body).toMatchObject({ allowed: true, bases: [{ kind: 'legal', entryId: 'hpa-25-45', law: 'Health Personnel Act §25 and §45' }] });
     expect((await ask('oslo-refugee', subjectId, 'purpose=nope&owner=oslo-health&categories=health')).status).toBe(400);

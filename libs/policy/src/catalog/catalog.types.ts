@@ -23,6 +23,13 @@ export interface LegalBasisEntry {
   overridesObjection: boolean;
   justificationRequired: boolean;
   reviewRequired: boolean;
+  /**
+   * Recipient must already be involved with the person (has recorded something about them, or is
+   * party to a referral about them): cooperating services, not every service of that kind.
+   */
+  requiresInvolvement?: boolean;
+  /** Only records carrying this category qualify (the duty to notify concerns the concern itself). */
+  requiresCategory?: DataCategory;
   /** Recipient must be in the municipality the person settles in. */
   sameMunicipality?: boolean;
   /** Off until configuration enables it (no statutory basis yet). */

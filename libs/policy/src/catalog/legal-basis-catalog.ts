@@ -82,6 +82,7 @@ function validateEntry(e: LegalBasisEntry, version: string): LegalBasisEntry {
   check(listOf(e.purposes, PURPOSES), 'purposes must be "*" or purposes');
   check(['discloser', 'recipient', 'any'].includes(e.initiative), 'initiative must be discloser, recipient or any');
   check(!Number.isNaN(Date.parse(e.effectiveFrom)), 'effectiveFrom must be a date');
+  check(e.requiresCategory === undefined || DATA_CATEGORIES.includes(e.requiresCategory), 'requiresCategory must be a data category');
   check(e.effectiveTo === undefined || Date.parse(e.effectiveTo) > Date.parse(e.effectiveFrom), 'effectiveTo must follow effectiveFrom');
   return e;
 }

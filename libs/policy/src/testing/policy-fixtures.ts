@@ -37,3 +37,7 @@ export const consentWithdrawn = (consentId: string, withdrawnAt: string): LogEve
 });
 
 export const stateOf = (...events: LogEvent[]): SubjectPolicyState => events.reduce(evolveSubjectPolicy, initialSubjectPolicyState(SUBJECT));
+
+/** A contact recorded by each agency: makes them involved with the person. */
+export const involve = (...agencies: string[]): LogEvent[] =>
+  agencies.map((agency) => ({ type: 'ContactRecorded', position: ++position, data: { subjectId: SUBJECT, agency, categories: ['contact_log'] } }));
