@@ -35,27 +35,43 @@ function loadOurStore() {
   return require(OUR_DIST);
 }
 
-/** Wraps a SqlClient to count transactions, statements and JSON parameter bytes. */
+/**
+ * Wraps a SqlClient to count commits, round trips and JSON parameter bytes of appends. A commit is
+ * either one `append_batch` statement sent on its own (autocommit: one round trip) or an explicit
+ * transaction (its statements plus BEGIN and COMMIT).
+ */
 function instrument(sql) {
-  const stats = { transactions: 0, txStatements: 0, paramBytes: 0, txMillis: 0 };
+  const stats = { commits: 0, roundTrips: 0, paramBytes: 0, commitMillis: 0 };
   const countParams = (params) => {
     for (const p of params || []) if (typeof p === 'string') stats.paramBytes += Buffer.byteLength(p);
   };
-  const transaction = sql.transaction.bind(sql);
-  sql.transaction = async (work) => {
-    stats.transactions++;
+  const time = async (run) => {
     const start = performance.now();
     try {
-      return await transaction((tx) => work({
-        query(text, params) {
-          stats.txStatements++;
-          countParams(params);
-          return tx.query(text, params);
-        },
-      }));
+      return await run();
     } finally {
-      stats.txMillis += performance.now() - start;
+      stats.commitMillis += performance.now() - start;
     }
+  };
+  const query = sql.query.bind(sql);
+  sql.query = (text, params) => {
+    if (!/append_batch/.test(text)) return query(text, params);
+    stats.commits++;
+    stats.roundTrips++;
+    countParams(params);
+    return time(() => query(text, params));
+  };
+  const transaction = sql.transaction.bind(sql);
+  sql.transaction = (work) => {
+    stats.commits++;
+    stats.roundTrips += 2; // BEGIN, COMMIT
+    return time(() => transaction((tx) => work({
+      query(text, params) {
+        stats.roundTrips++;
+        countParams(params);
+        return tx.query(text, params);
+      },
+    })));
   };
   return stats;
 }
@@ -109,19 +125,19 @@ async function openOurs(driver, runId, tag) {
       }
     },
     resetDiagnostics() {
-      Object.assign(stats, { transactions: 0, txStatements: 0, paramBytes: 0, txMillis: 0 });
+      Object.assign(stats, { commits: 0, roundTrips: 0, paramBytes: 0, commitMillis: 0 });
       appends = 0;
       events = 0;
     },
     diagnostics() {
+      const per = (n) => (stats.commits ? +(n / stats.commits).toFixed(2) : 0);
       return {
         appends,
         events,
-        transactions: stats.transactions,
-        appendsPerTx: stats.transactions ? +(appends / stats.transactions).toFixed(2) : 0,
-        statementsPerTx: stats.transactions ? +(stats.txStatements / stats.transactions).toFixed(2) : 0,
-        roundTripsPerTx: stats.transactions ? +((stats.txStatements + 2 * stats.transactions) / stats.transactions).toFixed(2) : 0, // + BEGIN and COMMIT
-        msPerTx: stats.transactions ? +(stats.txMillis / stats.transactions).toFixed(2) : 0,
+        transactions: stats.commits,
+        appendsPerTx: per(appends),
+        roundTripsPerTx: per(stats.roundTrips),
+        msPerTx: per(stats.commitMillis),
         paramBytesPerEvent: events ? Math.round(stats.paramBytes / events) : 0,
       };
     },

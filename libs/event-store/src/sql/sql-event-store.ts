@@ -5,7 +5,6 @@ import type {
 } from '../event-store.port';
 import { schemaDdl, notifyChannel } from './schema';
 import type { SqlClient } from './sql-client';
-import { planBatch, type PendingAppend, type StoredId } from './append-plan';
 
 export interface SqlEventStoreOptions {
   /** PostgreSQL schema holding the tables; lets tests and tenants share one database. */
@@ -22,7 +21,7 @@ export interface SqlEventStoreOptions {
  * transaction takes one advisory lock before assigning positions and holds it to commit, so
  * positions are handed out in commit order and a reader's checkpoint never passes a gap that
  * fills later. Group commit keeps that lock cheap: concurrent appends queue up and the next
- * transaction commits all of them at once, one fsync for many callers.
+ * transaction commits all of them at once, one round trip and one fsync for many callers.
  */
 export class SqlEventStore implements EventStore {
   private readonly schema: string;
@@ -72,7 +71,11 @@ export class SqlEventStore implements EventStore {
   }
 
   private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
+    for (;;) {
+      // One macrotask first: callers settled by the previous commit (and appends made in the same
+      // tick as this one) queue up again before the group is taken, so groups fill up.
+      await new Promise(setImmediate);
+      if (this.queue.length === 0) break;
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         await this.commit(batch);
@@ -85,53 +88,39 @@ export class SqlEventStore implements EventStore {
     this.flushing = false;
   }
 
+  /**
+   * Commits a group with one statement, `append_batch` (schema.ts), which locks, decides each
+   * append, inserts, NOTIFYs and answers per append. Sent on its own it is its own transaction:
+   * the query resolves only after COMMIT, so callers hear back only about durable appends.
+   */
   private async commit(batch: PendingAppend[]): Promise<void> {
-    const s = this.schema;
-    const outcome = await this.sql.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`samhandling-append:${s}`]);
-      const streamIds = [...new Set(batch.map((p) => p.streamId))];
-      const eventIds = batch.flatMap((p) => p.events.map((e) => e.id));
-      // One round trip under the lock: stream heads, already-stored ids, and the log's end.
-      const rows = await tx.query<{ kind: 'head' | 'stored' | 'last'; stream_id: string | null; revision: string | number | null; position: string | number | null; event_id: string | null }>(
-        `SELECT 'head' AS kind, stream_id, revision, NULL::bigint AS position, NULL::uuid AS event_id
-           FROM ${s}.streams WHERE stream_id IN (SELECT jsonb_array_elements_text($1::jsonb))
-         UNION ALL
-         SELECT 'stored', stream_id, revision, position, event_id
-           FROM ${s}.events WHERE event_id IN (SELECT jsonb_array_elements_text($2::jsonb)::uuid)
-         UNION ALL
-         SELECT 'last', NULL, NULL, (SELECT coalesce(max(position), 0) FROM ${s}.events), NULL`,
-        [JSON.stringify(streamIds), JSON.stringify(eventIds)],
-      );
-      const heads = new Map<string, number>();
-      const storedIds = new Map<string, StoredId>();
-      let last = 0;
-      for (const r of rows) {
-        if (r.kind === 'head') heads.set(r.stream_id!, Number(r.revision));
-        else if (r.kind === 'stored') storedIds.set(r.event_id!, { streamId: r.stream_id!, revision: Number(r.revision), position: Number(r.position) });
-        else last = Number(r.position);
+    const input = batch.map((p) => ({
+      s: p.streamId,
+      e: p.expectedRevision === 'any' ? undefined : p.expectedRevision === 'no_stream' ? -1 : p.expectedRevision,
+      ev: p.events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata ?? {} })),
+    }));
+    const [row] = await this.sql.query<{ outcomes: AppendOutcome[] }>(
+      `SELECT ${this.schema}.append_batch($1::jsonb) AS outcomes`,
+      [JSON.stringify(input)],
+    );
+    // Never leave a caller unanswered; the retry alone replays whatever did commit.
+    if (row?.outcomes?.length !== batch.length) throw new Error(`append_batch answered ${row?.outcomes?.length} outcomes for ${batch.length} appends`);
+    let appended = false;
+    row.outcomes.forEach((outcome, i) => {
+      const pending = batch[i];
+      switch (outcome.status) {
+        case 'ok':
+          appended = true;
+          return pending.resolve({ nextRevision: outcome.nextRevision, position: outcome.position });
+        case 'replay':
+          return pending.resolve({ nextRevision: outcome.nextRevision, position: outcome.position });
+        case 'wrong_revision':
+          return pending.reject(new WrongExpectedRevisionError(pending.streamId, pending.expectedRevision, outcome.actual));
+        case 'id_conflict':
+          return pending.reject(new EventIdConflictError(outcome.message));
       }
-      const plan = planBatch(batch, heads, storedIds, last);
-      if (plan.rows.length > 0) {
-        await tx.query(
-          `INSERT INTO ${s}.events (position, event_id, stream_id, revision, type, data, metadata)
-           SELECT position, event_id, stream_id, revision, type, data, metadata
-             FROM jsonb_to_recordset($1::jsonb)
-               AS x(position bigint, event_id uuid, stream_id text, revision bigint, type text, data jsonb, metadata jsonb)`,
-          [JSON.stringify(plan.rows)],
-        );
-        await tx.query(
-          `INSERT INTO ${s}.streams (stream_id, revision)
-           SELECT stream_id, revision FROM jsonb_to_recordset($1::jsonb) AS x(stream_id text, revision bigint)
-           ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision`,
-          [JSON.stringify([...plan.heads].map(([stream_id, revision]) => ({ stream_id, revision })))],
-        );
-        await tx.query(`SELECT pg_notify($1, $2)`, [notifyChannel(s), String(plan.lastPosition)]);
-      }
-      return plan;
     });
-    // Callers hear back only after COMMIT: an acknowledged append is durable.
-    for (const settle of outcome.settlements) settle();
-    if (outcome.rows.length > 0 && this.sql.dialect === 'pglite') this.notify();
+    if (appended && this.sql.dialect === 'pglite') this.notify();
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -172,6 +161,20 @@ export class SqlEventStore implements EventStore {
     await this.sql.close();
   }
 }
+
+interface PendingAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  expectedRevision: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+/** What `append_batch` answers for one append of the group. */
+type AppendOutcome =
+  | { status: 'ok' | 'replay'; nextRevision: number; position: number }
+  | { status: 'wrong_revision'; actual: number | 'no_stream' }
+  | { status: 'id_conflict'; message: string };
 
 const COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata, recorded_at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

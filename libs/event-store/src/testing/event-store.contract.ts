@@ -96,6 +96,17 @@ export function eventStoreContract(h: ContractHarness): void {
       await expect(store().append(stream(), [a])).rejects.toBeInstanceOf(EventIdConflictError);
       expect(await store().readStream(s)).toHaveLength(1);
     });
+
+    it('refuses stored ids in another order, replays a stored tail, and matches ids in any letter case', async () => {
+      const s = stream();
+      const [a, b] = [ev('A'), ev('B')];
+      const first = await store().append(s, [{ ...a, id: a.id.toUpperCase() }, b]);
+      await expect(store().append(s, [b, a])).rejects.toBeInstanceOf(EventIdConflictError);
+      expect(await store().append(s, [b])).toEqual(first); // a tail of a stored append replays
+      expect(await store().append(s, [a, b])).toEqual(first);
+      await expect(store().append(s, [a, ev('C')])).rejects.toThrow(`Event id ${a.id} was already appended to ${s}; an append is stored whole or not at all`);
+      expect((await store().readStream(s)).map((e) => e.id)).toEqual([a.id, b.id]);
+    });
   });
 
   describe('global log', () => {
@@ -175,18 +186,115 @@ export function eventStoreContract(h: ContractHarness): void {
 
     it('commits concurrent single-event appends together (group commit)', async () => {
       const sql = store().sqlClient;
-      const original = sql.transaction.bind(sql);
-      let transactions = 0;
-      sql.transaction = ((work: Parameters<typeof original>[0]) => {
-        transactions += 1;
-        return original(work);
+      const original = { query: sql.query.bind(sql), transaction: sql.transaction.bind(sql) };
+      let commits = 0;
+      sql.query = ((text: string, params?: unknown[]) => {
+        if (/append_batch/.test(text)) commits += 1;
+        return original.query(text, params);
+      }) as typeof sql.query;
+      sql.transaction = ((work: Parameters<typeof original.transaction>[0]) => {
+        commits += 1;
+        return original.transaction(work);
       }) as typeof sql.transaction;
       try {
         await Promise.all(Array.from({ length: 200 }, () => store().append(stream(), [ev()])));
       } finally {
-        sql.transaction = original;
+        Object.assign(sql, original);
       }
-      expect(transactions).toBeLessThan(50);
+      expect(commits).toBeGreaterThan(0);
+      expect(commits).toBeLessThan(50);
+    });
+
+    // Appends made in one tick are committed as one group; each sees the ones queued before it.
+    it('decides appends to the same stream within one group in order, by exact revision', async () => {
+      const s = stream();
+      const before = await lastPosition(store());
+      const attempts = await Promise.allSettled([
+        store().append(s, [ev('A')], { expectedRevision: 'no_stream' }),
+        store().append(s, [ev('B'), ev('C')], { expectedRevision: 0 }),
+        store().append(s, [ev('Stale')], { expectedRevision: 0 }),
+        store().append(s, [ev('Again')], { expectedRevision: 'no_stream' }),
+        store().append(s, [ev('D')], { expectedRevision: 2 }),
+        store().append(s, [ev('E')], { expectedRevision: 'any' }),
+      ]);
+      const value = (i: number) => (attempts[i] as PromiseFulfilledResult<{ nextRevision: number; position: number }>).value;
+      const reason = (i: number) => (attempts[i] as PromiseRejectedResult).reason;
+      expect(attempts.map((a) => a.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+      expect([0, 1, 4, 5].map((i) => value(i).nextRevision)).toEqual([0, 2, 3, 4]);
+      expect(reason(2)).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(reason(2)).toMatchObject({ streamId: s, expected: 0, actual: 2, message: `Stream ${s} is at revision 2, but the append expected 0; reload and retry` });
+      expect(reason(3)).toMatchObject({ expected: 'no_stream', actual: 2 });
+      const events = await store().readStream(s);
+      expect(events.map((e) => [e.type, e.revision])).toEqual([['A', 0], ['B', 1], ['C', 2], ['D', 3], ['E', 4]]);
+      expect(value(5).position).toBe(events[4].position);
+      expect(value(1).position).toBe(events[2].position);
+      expect(isDense(await store().readAll({ after: before, limit: 1000 }), before)).toBe(true);
+    });
+
+    it('treats ids repeated across appends of one group as stored by the earlier append', async () => {
+      const s = stream();
+      const [a, b, c] = [ev('A'), ev('B'), ev('C')];
+      const attempts = await Promise.allSettled([
+        store().append(s, [a, b], { expectedRevision: 'no_stream' }),
+        store().append(s, [a, b], { expectedRevision: 'no_stream' }), // a retry: same answer
+        store().append(s, [b, c]), // partly stored
+        store().append(stream(), [a, b]), // stored on another stream
+        store().append(s, [b, a]), // stored, but not as this append
+        store().append(s, [c]),
+        store().append(s, [c], { expectedRevision: 0 }), // retry of the previous one: no revision check
+      ]);
+      expect(attempts.map((x) => x.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+      const value = (i: number) => (attempts[i] as PromiseFulfilledResult<unknown>).value;
+      const reason = (i: number) => (attempts[i] as PromiseRejectedResult).reason;
+      expect(value(1)).toEqual(value(0));
+      expect(value(6)).toEqual(value(5));
+      expect(value(5)).toMatchObject({ nextRevision: 2 });
+      for (const i of [2, 3, 4]) expect(reason(i)).toBeInstanceOf(EventIdConflictError);
+      expect(reason(2).message).toBe(`Event id ${b.id} was already appended to ${s}; an append is stored whole or not at all`);
+      expect(reason(4).message).toBe(`Events ${b.id}, ${a.id} were stored before, but not as this append to ${s}`);
+      expect((await store().readStream(s)).map((e) => e.type)).toEqual(['A', 'B', 'C']);
+    });
+
+    it('decides an id shared by appends to different streams of one group in order, refused or not', async () => {
+      const [s1, s2, s3, s4] = [stream(), stream(), stream(), stream()];
+      const [a, b] = [ev('A'), ev('B')];
+      const attempts = await Promise.allSettled([
+        store().append(s1, [a]),
+        store().append(s2, [a], { expectedRevision: 5 }), // a is stored by then: an id conflict, not a wrong revision
+        store().append(s3, [b], { expectedRevision: 5 }), // refused: b stays free
+        store().append(s4, [b], { expectedRevision: 'no_stream' }),
+      ]);
+      expect(attempts.map((x) => x.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      const reason = (i: number) => (attempts[i] as PromiseRejectedResult).reason;
+      expect(reason(1)).toBeInstanceOf(EventIdConflictError);
+      expect(reason(1).message).toBe(`Events ${a.id} were stored before, but not as this append to ${s2}`);
+      expect(reason(2)).toMatchObject({ streamId: s3, actual: 'no_stream' });
+      expect((await store().readStream(s4)).map((e) => e.id)).toEqual([b.id]);
+    });
+
+    it('gives no position to a refused append in a group: the others stay dense and in order', async () => {
+      const before = await lastPosition(store());
+      const streams = [stream(), stream(), stream(), stream()];
+      const attempts = await Promise.allSettled(
+        streams.map((s, i) => store().append(s, [ev(`E${i}a`), ev(`E${i}b`)], { expectedRevision: i === 1 ? 0 : 'no_stream' })),
+      );
+      expect(attempts.map((x) => x.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      const positions = [0, 2, 3].map((i) => (attempts[i] as PromiseFulfilledResult<{ position: number }>).value.position);
+      expect(positions).toEqual([before + 2, before + 4, before + 6]);
+      const all = await store().readAll({ after: before, limit: 100 });
+      expect(all.map((e) => e.type)).toEqual(['E0a', 'E0b', 'E2a', 'E2b', 'E3a', 'E3b']);
+      expect(all.map((e) => e.revision)).toEqual([0, 1, 0, 1, 0, 1]);
+    });
+
+    it('keeps a group going when one append in it is refused by the database', async () => {
+      const s = stream();
+      const attempts = await Promise.allSettled([
+        store().append(s, [ev('A')]),
+        store().append(stream(), [ev('Poison', { text: 'nul \u0000 byte' })]), // jsonb refuses \u0000
+        store().append(s, [ev('B')], { expectedRevision: 0 }),
+      ]);
+      expect(attempts.map((x) => x.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((await store().readStream(s)).map((e) => e.type)).toEqual(['A', 'B']);
     });
   });
 
