@@ -6,6 +6,7 @@
 #   start-kafka.sh stop      stop the broker started by `start` (SIGTERM, then SIGKILL), delete its temp dir
 #   start-kafka.sh status    print whether it is running
 #   start-kafka.sh restart   stop + start (fresh, empty broker)
+#   start-kafka.sh restart-keep  stop + start on the same work dir (topics and messages survive)
 #   start-kafka.sh fetch     only download the jars into the cache
 #
 # On success `start` prints, on stdout only, shell-evaluable lines:
@@ -348,7 +349,11 @@ cmd_start() {
     die "kafka-storage format failed"
   fi
 
-  # 3. start the broker in the background (nohup execs java, so $! is the JVM's pid)
+  launch_and_wait "$w"
+}
+
+launch_and_wait() {  # $1 = formatted work dir: start the broker in the background and wait until it answers
+  local w=$1 pid
   mkdir -p "$KAFKA_RUN_DIR"
   log "starting Kafka $KAFKA_VERSION on $KAFKA_HOST:$KAFKA_PORT (controller $KAFKA_HOST:$KAFKA_CONTROLLER_PORT), logs: $w/logs/kafka.out"
   # shellcheck disable=SC2086
@@ -356,13 +361,13 @@ cmd_start() {
     -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
     -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -Djava.awt.headless=true \
     -Dkafka.logs.dir="$w/logs" $BROKER_LOG_OPTS \
-    -cp "$cp" kafka.Kafka "$w/server.properties" \
-    >"$w/logs/kafka.out" 2>&1 </dev/null &
+    -cp "$LIB_DIR/*" kafka.Kafka "$w/server.properties" \
+    >>"$w/logs/kafka.out" 2>&1 </dev/null &
   pid=$!
   echo "$pid" > "$PID_FILE"
   echo "$w" > "$WORKDIR_FILE"
 
-  # 4. wait: process alive -> port accepts -> metadata request lists >= 1 broker
+  # wait: process alive -> port accepts -> metadata request lists >= 1 broker
   local deadline=$((SECONDS + KAFKA_START_TIMEOUT)) n
   until n=$(metadata_probe "$KAFKA_HOST" "$KAFKA_PORT"); do
     if ! is_running "$pid"; then
@@ -381,12 +386,42 @@ cmd_start() {
   printf 'KAFKA_PID=%s\nKAFKA_BOOTSTRAP=%s:%s\nKAFKA_WORK_DIR=%s\n' "$pid" "$KAFKA_HOST" "$KAFKA_PORT" "$w"
 }
 
+# Stops the broker and starts it again on the same work dir: topics, offsets and committed
+# messages survive, as on a production broker restart (fault tests use it).
+cmd_restart_keep() {
+  local pid workdir i
+  pid=$(read_pid)
+  workdir=$(cat "$WORKDIR_FILE" 2>/dev/null || true)
+  [ -n "$workdir" ] && [ -d "$workdir/data" ] || die "no broker work dir to restart (start one first)"
+  if is_running "$pid"; then
+    log "stopping Kafka pid $pid (SIGTERM), keeping $workdir ..."
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < KAFKA_STOP_TIMEOUT * 4; i++)); do
+      is_running "$pid" || break
+      sleep 0.25
+    done
+    if is_running "$pid"; then
+      log "still alive after ${KAFKA_STOP_TIMEOUT}s, sending SIGKILL to $pid"
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 0.5
+    fi
+  fi
+  for ((i = 0; i < 40; i++)); do
+    port_open "$KAFKA_HOST" "$KAFKA_PORT" || port_open "$KAFKA_HOST" "$KAFKA_CONTROLLER_PORT" || break
+    sleep 0.25
+  done
+  check_tools
+  write_configs "$workdir"   # same settings, same log.dirs: the data is reused as it is
+  launch_and_wait "$workdir"
+}
+
 case "${1:-start}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   restart) cmd_stop; cmd_start ;;
+  restart-keep) cmd_restart_keep ;;
   status) cmd_status ;;
   fetch) check_tools; fetch_jars; echo "$LIB_DIR" ;;
   probe) metadata_probe "$KAFKA_HOST" "$KAFKA_PORT" ;;
-  *) echo "usage: $0 {start|stop|restart|status|fetch|probe}" >&2; exit 2 ;;
+  *) echo "usage: $0 {start|stop|restart|restart-keep|status|fetch|probe}" >&2; exit 2 ;;
 esac

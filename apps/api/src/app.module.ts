@@ -18,6 +18,7 @@ import { ReadService } from './reads/read.service';
 import { ProjectionsShutdown, readProviders } from './reads/reads.providers';
 import { AuditController } from './audit/audit.controller';
 import { auditProviders } from './audit/audit.providers';
+import { FeedModule } from './feed/feed.module';
 
 /** Unknown fields are refused, not dropped: a typo in a field name must not pass silently. */
 export const validationPipe = new ValidationPipe({
@@ -33,7 +34,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), StoreModule],
+      imports: [CqrsModule.forRoot(), StoreModule, FeedModule],
       controllers: [HealthController, SubjectsController, ContactsController, ConsentsController, ReferralsController, ReadsController, AuditController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { FeedController } from './feed.controller';
+import { feedProviders } from './feed.providers';
+
+/** GET /feed, and the in-process relay that fills it when the API runs on the embedded store. */
+@Module({ controllers: [FeedController], providers: feedProviders })
+export class FeedModule {}

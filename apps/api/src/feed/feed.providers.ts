@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type Provider } from '@nestjs/common';
+import { DisclosureLog } from '@samhandling/audit';
+import type { SqlEventStore } from '@samhandling/event-store';
+import { FeedStore, PgRelayLock, Relay } from '@samhandling/messaging';
+import { loadCatalog } from '@samhandling/policy';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { AgencyDirectory } from '../config/agency-directory';
+import { EVENT_STORE } from '../store/store.module';
+
+export const FEED_STORE = Symbol('FEED_STORE');
+
+/**
+ * Whether the API hosts the relay (feed only, no Kafka). On by default with the embedded store,
+ * whose PGlite belongs to this one process; with PostgreSQL the relay runs as its own process
+ * (apps/relay). RELAY_IN_PROCESS=true|false overrides. Off by default under Jest, so API tests
+ * that count disclosure records see only their own.
+ */
+export function relayInProcess(config: AppConfig, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.RELAY_IN_PROCESS === 'true') return true;
+  if (env.RELAY_IN_PROCESS === 'false') return false;
+  return !config.databaseUrl && env.JEST_WORKER_ID === undefined;
+}
+
+/** The relay inside the API process: starts once the app is up, stops before the store closes. */
+@Injectable()
+export class InProcessRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Relay');
+  private relay?: Relay;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly store: SqlEventStore,
+    @Inject(FEED_STORE) private readonly feed: FeedStore,
+    private readonly directory: AgencyDirectory,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!relayInProcess(this.config)) return;
+    const { config, store } = this;
+    const log = (message: string) => this.logger.log(message);
+    const lock = config.databaseUrl
+      ? new PgRelayLock({ connectionString: config.databaseUrl, name: `samhandling-relay:${config.schema}`, log, onLost: (e) => this.lost(e) })
+      : undefined;
+    this.relay = new Relay({
+      store, feed: this.feed, agencies: this.directory.all(), lock, log,
+      catalog: loadCatalog(config.catalogDir, { enabled: config.enabledBases }),
+      disclosureLog: await DisclosureLog.create(store.sqlClient, store.schemaName),
+    });
+    // A standby waits for the lock in the background; the API serves meanwhile.
+    void this.relay.start().catch((e) => this.logger.error(`the in-process relay did not start: ${e instanceof Error ? e.message : e}`));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.relay?.stop();
+  }
+
+  private lost(error: Error): void {
+    this.logger.error(`lost the relay lock (${error.message}); stopping the in-process relay`);
+    void this.relay?.stop();
+  }
+}
+
+export const feedProviders: Provider[] = [
+  {
+    provide: FEED_STORE,
+    inject: [EVENT_STORE],
+    useFactory: (store: SqlEventStore) => FeedStore.create(store.sqlClient, store.schemaName),
+  },
+  InProcessRelay,
+];

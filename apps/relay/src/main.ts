@@ -1,0 +1,73 @@
+import { DisclosureLog } from '@samhandling/audit';
+import { openEventStore } from '@samhandling/event-store';
+import { createKafka, FeedStore, KafkaSink, kafkaSettings, PgRelayLock, Relay, type DeliverySink } from '@samhandling/messaging';
+import { loadCatalog } from '@samhandling/policy';
+import { AgencyDirectory } from '../../api/src/config/agency-directory';
+import { loadConfig } from '../../api/src/config/app-config';
+import { relaySettings } from './relay-settings';
+
+const log = (message: string) => process.stderr.write(`${new Date().toISOString()} [relay] ${message}\n`);
+
+/**
+ * The relay process: log → policy → disclosure records → feed and Kafka topics. Configured like
+ * the API (DATABASE_URL, DATABASE_SCHEMA, AGENCY_DIRECTORY, LEGAL_BASIS_CATALOG_DIR, …) plus
+ * KAFKA_BROKERS (unset: feed only) and the RELAY_* settings in relay-settings.ts.
+ */
+async function main(): Promise<void> {
+  let relay: Relay | undefined;
+  const sinks: DeliverySink[] = [];
+  let close = async () => undefined as void;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing the batch in hand, then stopping`);
+    setTimeout(() => { log('did not stop within 25 s; exiting (the batch is re-run on restart)'); process.exit(1); }, 25_000).unref();
+    await relay?.stop();
+    for (const sink of sinks) await sink.close().catch(() => undefined);
+    await close();
+    log(`stopped at position ${relay?.position ?? 'none (not started)'}`);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  const config = loadConfig();
+  const settings = relaySettings();
+  if (!config.databaseUrl) {
+    log('DATABASE_URL is not set. The relay process needs PostgreSQL: the embedded PGlite store belongs to one process, so with it the API runs the relay itself and serves GET /feed. Set DATABASE_URL=postgres://… to run the relay on its own.');
+    process.exit(2);
+  }
+  const store = await openEventStore({ databaseUrl: config.databaseUrl, schema: config.schema, poolSize: 4 });
+  close = () => store.close();
+  const directory = AgencyDirectory.fromFile(config.agencyDirectoryFile);
+  const agencies = directory.all();
+  const catalog = loadCatalog(config.catalogDir, { enabled: config.enabledBases });
+  const disclosureLog = await DisclosureLog.create(store.sqlClient, store.schemaName);
+  const feed = await FeedStore.create(store.sqlClient, store.schemaName);
+  const kafka = kafkaSettings('samhandling-relay');
+  if (kafka) {
+    sinks.push(await KafkaSink.create(createKafka(kafka), { agencies: agencies.map((a) => a.id), partitions: settings.partitions, replicationFactor: settings.replicationFactor }));
+    log(`Kafka at ${kafka.brokers.join(',')}: topics samhandling.<agency>.v1 for ${agencies.length} agencies`);
+  } else {
+    log('KAFKA_BROKERS is not set: delivering to the HTTP feed only');
+  }
+  const lock = new PgRelayLock({
+    connectionString: config.databaseUrl, name: `samhandling-relay:${config.schema}`, log,
+    onLost: (error) => {
+      // Another relay may take over now; carrying on could run two at once.
+      log(`lost the relay lock (${error.message}); exiting so a restart re-takes it`);
+      process.exit(1);
+    },
+  });
+  relay = new Relay({ store, catalog, agencies, disclosureLog, feed, sinks, lock, log, batchSize: settings.batchSize, checkpointName: settings.checkpointName });
+
+  if (stopping) return;
+  await relay.start();
+  log(`running (schema ${config.schema}, ${agencies.length} agencies, batch ${settings.batchSize})`);
+}
+
+main().catch((error) => {
+  log(`failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  process.exit(1);
+});

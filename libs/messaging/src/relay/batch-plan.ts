@@ -1,0 +1,104 @@
+import { disclosureId, type Disclosure, type DisclosureChannel } from '@samhandling/audit';
+import type { RecordedEvent } from '@samhandling/event-store';
+import { basisKey, type AgencyRef, type DisclosableRecord } from '@samhandling/policy';
+import { eventType, type DeliveredEvent } from '../cloud-event';
+import { eventRecord } from './event-record';
+import type { Delivery } from './feed-store';
+import type { PolicyTracker } from './policy-tracker';
+import type { Recipients } from './recipients';
+
+/** What one batch of the log turns into: the records to write and the messages to send. */
+export interface BatchPlan {
+  firstPosition: number;
+  lastPosition: number;
+  events: number;
+  disclosures: Disclosure[];
+  deliveries: Delivery[];
+  /** Events whose recipients could not be decided (malformed data): delivered to no one. */
+  undecided: Array<{ eventId: string; position: number; reason: string }>;
+}
+
+export interface PlanContext {
+  tracker: PolicyTracker;
+  recipients: Recipients;
+  agencies: readonly AgencyRef[];
+  channel: DisclosureChannel;
+}
+
+/** The id of the disclosure record of pushing one event to one agency: the same on every re-run. */
+export const pushDisclosureId = (eventId: string, agency: string): string => disclosureId('push', eventId, agency);
+
+/**
+ * Decides a batch in log order. Each event is applied to the policy state first, so its own
+ * consent or referral counts for it, and decided at the instant it entered the log (recordedAt),
+ * so a replay decides the same. Owners get their own events (basis `own`, not a disclosure, so
+ * no record); every other recipient gets a push disclosure record.
+ */
+export function planBatch(events: readonly RecordedEvent[], ctx: PlanContext): BatchPlan {
+  const known = new Set(ctx.agencies.map((a) => a.id));
+  const disclosures: Disclosure[] = [];
+  const deliveries: Delivery[] = [];
+  const undecided: BatchPlan['undecided'] = [];
+  for (const event of events) {
+    try {
+      ctx.tracker.apply(event);
+      const decided = decideEvent(event, ctx, known);
+      disclosures.push(...decided.disclosures);
+      deliveries.push(...decided.deliveries);
+    } catch (error) {
+      // Deny by default: an event the policy cannot judge is disclosed to no one, and said so.
+      undecided.push({ eventId: event.id, position: event.position, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { firstPosition: events[0].position, lastPosition: events[events.length - 1].position, events: events.length, disclosures, deliveries, undecided };
+}
+
+function decideEvent(event: RecordedEvent, ctx: PlanContext, known: ReadonlySet<string>): { disclosures: Disclosure[]; deliveries: Delivery[] } {
+  const disclosures: Disclosure[] = [];
+  const deliveries: Delivery[] = [];
+  const labelled = eventRecord(event, ctx.tracker);
+  if (!labelled) return { disclosures, deliveries };
+  const { record, owners } = labelled;
+  const grants = ctx.recipients.of(ctx.tracker.subject(record.subjectId), record, owners, event.recordedAt);
+  for (const owner of owners) {
+    if (known.has(owner)) deliveries.push(delivery(event, record, owner, ['own'], ''));
+  }
+  for (const grant of grants) {
+    const id = pushDisclosureId(event.id, grant.agency.id);
+    disclosures.push({
+      id,
+      kind: grant.reviewRequired ? 'break_glass' : 'push',
+      occurredAt: event.recordedAt,
+      subjectId: record.subjectId,
+      disclosers: [record.ownerAgency],
+      recipient: { agency: grant.agency.id, actor: 'relay' },
+      eventIds: [event.id],
+      categories: record.categories,
+      purpose: grant.purpose,
+      bases: grant.bases,
+      channel: ctx.channel,
+      logPosition: event.position,
+    });
+    deliveries.push(delivery(event, record, grant.agency.id, grant.bases.map(basisKey), id));
+  }
+  return { disclosures, deliveries };
+}
+
+function delivery(event: RecordedEvent, record: DisclosableRecord, agency: string, basis: string[], disclosureid: string): Delivery {
+  const envelope: DeliveredEvent = {
+    specversion: '1.0',
+    id: event.id,
+    source: `/samhandling/agencies/${record.ownerAgency}`,
+    type: eventType(event.type),
+    subject: record.subjectId,
+    time: event.recordedAt,
+    datacontenttype: 'application/json',
+    data: event.data,
+    logposition: event.position,
+    categories: record.categories,
+    basis,
+    // An agency's own record is not a disclosure, so there is no record to point to.
+    disclosureid,
+  };
+  return { agency, eventId: event.id, position: event.position, subjectId: record.subjectId, envelope };
+}
