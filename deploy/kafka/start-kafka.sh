@@ -370,7 +370,9 @@ launch_and_wait() {  # $1 = formatted work dir: start the broker in the backgrou
   # wait: process alive -> port accepts -> metadata request lists >= 1 broker
   local deadline=$((SECONDS + KAFKA_START_TIMEOUT)) n
   until n=$(metadata_probe "$KAFKA_HOST" "$KAFKA_PORT"); do
-    if ! is_running "$pid"; then
+    # Only liveness here: right after the spawn the pid may still be nohup, not yet the JVM, so
+    # is_running's kafka.Kafka cmdline check would misreport a healthy start as an exit.
+    if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 60 "$w/logs/kafka.out" >&2 || true
       rm -f "$PID_FILE" "$WORKDIR_FILE"
       die "Kafka exited during startup (see $w/logs/kafka.out)"
