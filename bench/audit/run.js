@@ -12,16 +12,9 @@
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
-const Module = require('node:module');
 const { randomUUID } = require('node:crypto');
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const original = Module._resolveFilename;
-Module._resolveFilename = function (request, parent, isMain, options) {
-  const m = /^@samhandling\/([a-z-]+)$/.exec(request);
-  if (m) return original.call(this, path.join(ROOT, 'dist', 'libs', m[1], 'src', 'index.js'), parent, isMain, options);
-  return original.call(this, request, parent, isMain, options);
-};
+const { ROOT } = require('../lib/product');
 const api = (file) => require(path.join(ROOT, 'dist', 'apps', 'api', 'src', file));
 const { DisclosureLog } = require('@samhandling/audit');
 const { LegalBasisCatalog } = require('@samhandling/policy');

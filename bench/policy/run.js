@@ -8,15 +8,8 @@
  * same categories (checked). Target: ours ≤ 2× raw.
  */
 const path = require('node:path');
-const Module = require('node:module');
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const original = Module._resolveFilename;
-Module._resolveFilename = function (request, parent, isMain, options) {
-  const m = /^@samhandling\/([a-z-]+)$/.exec(request);
-  if (m) return original.call(this, path.join(ROOT, 'dist', 'libs', m[1], 'src', 'index.js'), parent, isMain, options);
-  return original.call(this, request, parent, isMain, options);
-};
+const { ROOT } = require('../lib/product');
 const { AgencyPolicy, loadCatalog, evolveSubjectPolicy, initialSubjectPolicyState } = require('@samhandling/policy');
 
 const AGENCIES = [

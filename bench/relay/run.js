@@ -19,16 +19,9 @@
  *    receipt, p50/p99 over every delivery. Target: p99 < 200 ms.
  */
 const path = require('node:path');
-const Module = require('node:module');
 const { performance } = require('node:perf_hooks');
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const original = Module._resolveFilename;
-Module._resolveFilename = function (request, parent, isMain, options) {
-  const m = /^@samhandling\/([a-z-]+)$/.exec(request);
-  if (m) return original.call(this, path.join(ROOT, 'dist', 'libs', m[1], 'src', 'index.js'), parent, isMain, options);
-  return original.call(this, request, parent, isMain, options);
-};
+const { ROOT } = require('../lib/product');
 const { SqlEventStore, PgSqlClient } = require('@samhandling/event-store');
 const { DisclosureLog } = require('@samhandling/audit');
 const { loadCatalog } = require('@samhandling/policy');
