@@ -280,22 +280,27 @@ cmd_status() {
   return 1
 }
 
+terminate() {  # $1 = pid: SIGTERM, then SIGKILL after KAFKA_STOP_TIMEOUT
+  local i
+  log "stopping Kafka pid $1 (SIGTERM) ..."
+  kill -TERM "$1" 2>/dev/null || true
+  for ((i = 0; i < KAFKA_STOP_TIMEOUT * 4; i++)); do
+    is_running "$1" || break
+    sleep 0.25
+  done
+  if is_running "$1"; then
+    log "still alive after ${KAFKA_STOP_TIMEOUT}s, sending SIGKILL to $1"
+    kill -KILL "$1" 2>/dev/null || true
+    sleep 0.5
+  fi
+}
+
 cmd_stop() {
-  local pid workdir i
+  local pid workdir
   pid=$(read_pid)
   workdir=$(cat "$WORKDIR_FILE" 2>/dev/null || true)
   if is_running "$pid"; then
-    log "stopping Kafka pid $pid (SIGTERM) ..."
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < KAFKA_STOP_TIMEOUT * 4; i++)); do
-      is_running "$pid" || break
-      sleep 0.25
-    done
-    if is_running "$pid"; then
-      log "still alive after ${KAFKA_STOP_TIMEOUT}s, sending SIGKILL to $pid"
-      kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.5
-    fi
+    terminate "$pid"
     log "stopped"
   else
     log "not running"
@@ -391,22 +396,13 @@ launch_and_wait() {  # $1 = formatted work dir: start the broker in the backgrou
 # Stops the broker and starts it again on the same work dir: topics, offsets and committed
 # messages survive, as on a production broker restart (fault tests use it).
 cmd_restart_keep() {
-  local pid workdir i
+  local pid workdir
   pid=$(read_pid)
   workdir=$(cat "$WORKDIR_FILE" 2>/dev/null || true)
   [ -n "$workdir" ] && [ -d "$workdir/data" ] || die "no broker work dir to restart (start one first)"
   if is_running "$pid"; then
-    log "stopping Kafka pid $pid (SIGTERM), keeping $workdir ..."
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < KAFKA_STOP_TIMEOUT * 4; i++)); do
-      is_running "$pid" || break
-      sleep 0.25
-    done
-    if is_running "$pid"; then
-      log "still alive after ${KAFKA_STOP_TIMEOUT}s, sending SIGKILL to $pid"
-      kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.5
-    fi
+    log "keeping $workdir"
+    terminate "$pid"
   fi
   for ((i = 0; i < 40; i++)); do
     port_open "$KAFKA_HOST" "$KAFKA_PORT" || port_open "$KAFKA_HOST" "$KAFKA_CONTROLLER_PORT" || break

@@ -1,5 +1,5 @@
 import { DisclosureLog } from '@samhandling/audit';
-import { openEventStore } from '@samhandling/event-store';
+import { errorSummary, openEventStore } from '@samhandling/event-store';
 import { createKafka, FeedStore, KafkaSink, kafkaSettings, PgRelayLock, Relay, type DeliverySink } from '@samhandling/messaging';
 import { loadCatalog } from '@samhandling/policy';
 import { AgencyDirectory } from '../../api/src/config/agency-directory';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     connectionString: config.databaseUrl, name: `samhandling-relay:${config.schema}`, log,
     onLost: (error) => {
       // Another relay may take over now; carrying on could run two at once.
-      log(`lost the relay lock (${error.message}); exiting so a restart re-takes it`);
+      log(`lost the relay lock (${errorSummary(error)}); exiting so a restart re-takes it`);
       process.exit(1);
     },
   });
@@ -68,6 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  log(`failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  log(`failed to start: ${errorSummary(error)}${error instanceof Error && error.stack ? `\n${error.stack.split('\n').slice(1).join('\n')}` : ''}`);
   process.exit(1);
 });

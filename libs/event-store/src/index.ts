@@ -7,3 +7,4 @@ export { checkSchemaName, type SqlClient, type SqlExecutor } from './sql/sql-cli
 export { subscribeToAll, type Subscription, type SubscribeOptions } from './subscription';
 export { SqlCheckpointStore, type CheckpointStore } from './sql/checkpoint-store';
 export { openEventStore, type StoreConfig } from './open-store';
+export { errorSummary } from './error-summary';

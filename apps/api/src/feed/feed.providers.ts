@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type Provider } from '@nestjs/common';
 import { DisclosureLog } from '@samhandling/audit';
-import type { SqlEventStore } from '@samhandling/event-store';
+import { errorSummary, type SqlEventStore } from '@samhandling/event-store';
 import { FeedStore, PgRelayLock, Relay } from '@samhandling/messaging';
 import { loadCatalog } from '@samhandling/policy';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -47,7 +47,7 @@ export class InProcessRelay implements OnApplicationBootstrap, OnModuleDestroy {
       disclosureLog: await DisclosureLog.create(store.sqlClient, store.schemaName),
     });
     // A standby waits for the lock in the background; the API serves meanwhile.
-    void this.relay.start().catch((e) => this.logger.error(`the in-process relay did not start: ${e instanceof Error ? e.message : e}`));
+    void this.relay.start().catch((e) => this.logger.error(`the in-process relay did not start: ${errorSummary(e)}`));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -55,7 +55,7 @@ export class InProcessRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private lost(error: Error): void {
-    this.logger.error(`lost the relay lock (${error.message}); stopping the in-process relay`);
+    this.logger.error(`lost the relay lock (${errorSummary(error)}); stopping the in-process relay`);
     void this.relay?.stop();
   }
 }

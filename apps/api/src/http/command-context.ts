@@ -1,6 +1,7 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
+import { canonicalJson } from '@samhandling/audit';
 import type { Caller } from '../auth/token-verifier';
 import type { CommandContext } from '../commands/handle-command';
 
@@ -30,13 +31,4 @@ export const CommandCtx = createParamDecorator((_: unknown, context: ExecutionCo
 
 function requestHash(request: Request): string {
   return createHash('sha256').update(`${request.method} ${request.path}\n${canonicalJson(request.body)}`).digest('base64url');
-}
-
-/** JSON with object keys sorted, so the same request hashes the same whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { DomainError } from '@samhandling/domain';
-import { EventStoreError } from '@samhandling/event-store';
+import { errorSummary, EventStoreError } from '@samhandling/event-store';
 
 const STATUS: Record<string, number> = {
   validation: HttpStatus.BAD_REQUEST,
@@ -59,10 +59,8 @@ export class ErrorFilter implements ExceptionFilter {
     if (type === 'entity.too.large') return { statusCode: 413, error: 'REQUEST.TOO_LARGE', message: 'Request body exceeds the size limit' };
     if (type === 'entity.parse.failed') return { statusCode: 400, error: 'REQUEST.MALFORMED_JSON', message: 'Request body is not valid JSON' };
     const errorId = randomUUID();
-    // Only the error's class, SQLSTATE/code and stack: messages from drivers can echo parameters (personal data).
-    const e = exception as { name?: string; code?: string; routine?: string; stack?: string };
-    const code = typeof e?.code === 'string' ? ` code=${e.code}${e.routine ? ` routine=${e.routine}` : ''}` : '';
-    this.logger.error(`Unhandled error ${errorId}: ${e?.name ?? typeof exception}${code}`, e?.stack?.split('\n').slice(1).join('\n'));
+    // The stack without its first line: that line repeats the message, which may quote the request.
+    this.logger.error(`Unhandled error ${errorId}: ${errorSummary(exception)}`, (exception as Error)?.stack?.split('\n').slice(1).join('\n'));
     return { statusCode: 500, error: 'INTERNAL', message: `Internal error; reference ${errorId}` };
   }
 }

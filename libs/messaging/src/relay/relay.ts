@@ -1,5 +1,5 @@
 import { DisclosureLog, type DisclosureChannel } from '@samhandling/audit';
-import { SqlCheckpointStore, subscribeToAll, type RecordedEvent, type SqlEventStore, type Subscription } from '@samhandling/event-store';
+import { errorSummary, SqlCheckpointStore, subscribeToAll, type RecordedEvent, type SqlEventStore, type Subscription } from '@samhandling/event-store';
 import type { AgencyRef, LegalBasisCatalog } from '@samhandling/policy';
 import { planBatch, type BatchPlan } from './batch-plan';
 import type { FeedStore } from './feed-store';
@@ -187,4 +187,5 @@ export class Relay {
   }
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+// Driver messages can quote statement values (personal data): log their code only.
+const message = errorSummary;
