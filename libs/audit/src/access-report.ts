@@ -110,6 +110,15 @@ export function explainBasis(basis: Basis, catalog: LegalBasisCatalog, fromNames
       const why = entry ? entry.plainLanguage : `basis ${inner.kind === 'consent' ? `consent ${inner.consentId}` : inner.entryId}`;
       return { id, text: `Sent with a referral from ${sender}, on this basis: ${why}`, ...(entry ? { title: entry.title, law: entry.law, version: entry.version } : {}) };
     }
+    case 'coordination': {
+      const inner = basis.designationBasis;
+      const entry = catalog.cited(inner.kind === 'consent' ? 'consent' : inner.entryId, catalog.currentVersion);
+      const why = entry ? entry.plainLanguage : `basis ${inner.kind === 'consent' ? `consent ${inner.consentId}` : inner.entryId}`;
+      return {
+        id, text: `This service is your coordinator: it saw which services you are in contact with and how referrals stand, not what was said. It was made your coordinator on this basis: ${why}`,
+        ...(entry ? { title: entry.title, law: entry.law, version: entry.version } : {}),
+      };
+    }
   }
 }
 

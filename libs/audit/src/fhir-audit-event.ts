@@ -20,6 +20,7 @@ export function basisUri(basis: Basis): string {
     case 'legal': return `${URN}:basis:legal:${basis.entryId}@${basis.version}`;
     case 'consent': return `${URN}:basis:consent:${basis.consentId}`;
     case 'referral': return `${URN}:basis:referral:${basis.referralId}`;
+    case 'coordination': return `${URN}:basis:coordination:${basis.agency}`;
   }
 }
 

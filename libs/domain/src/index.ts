@@ -31,6 +31,7 @@ export * from './consent/consent-status';
 export * from './referral/referral.events';
 export * from './referral/referral.commands';
 export * from './referral/referral.decider';
+export { reReferral, type ReReferral } from './referral/referral.rereferral';
 
 /** Every event the domain writes; the relay and projections switch on `type`. */
 export type DomainEvent = SubjectEvent | ContactEvent | ConsentEvent | ReferralEvent;

@@ -27,6 +27,7 @@ const historyArb = fc
       fc.record({ type: fc.constant('withdraw' as const), which: fc.nat(), on: fc.integer({ min: 0, max: 365 }) }),
       fc.record({ type: fc.constant('refer' as const), from: fc.constantFrom(...agencyIds), to: fc.constantFrom(...agencyIds), categories }),
       fc.record({ type: fc.constant('contact' as const), agency: fc.constantFrom(...agencyIds) }),
+      fc.record({ type: fc.constant('coordinate' as const), agency: fc.constantFrom(...agencyIds), which: fc.nat(), onConsent: fc.boolean() }),
     ),
     { maxLength: 12 },
   )
@@ -46,6 +47,9 @@ const historyArb = fc
         events.push({ type: 'ConsentWithdrawn', position, data: { subjectId: SUBJECT, consentId: given[s.which % given.length], withdrawnAt: day(s.on) } });
       } else if (s.type === 'contact') {
         events.push({ type: 'ContactRecorded', position, data: { subjectId: SUBJECT, agency: s.agency, categories: ['contact_log'] } });
+      } else if (s.type === 'coordinate') {
+        const basis = s.onConsent && given.length > 0 ? { kind: 'consent', consentId: given[s.which % given.length] } : { kind: 'legal', entryId: 'paa-13b-1-5' };
+        events.push({ type: 'CoordinatorDesignated', position, data: { subjectId: SUBJECT, agency: s.agency, basis, designatedBy: s.agency } });
       } else if (s.type === 'refer') {
         events.push({ type: 'ReferralSent', position, data: { subjectId: SUBJECT, referralId: `r${i}`, from: s.from, to: s.to, categories: s.categories, basis: { kind: 'legal', entryId: 'paa-13b-1-5' } } });
       }
@@ -84,6 +88,13 @@ function basisHolds(basis: Basis, state: SubjectPolicyState, me: string, owner: 
     }
     case 'referral':
       return record.kind === 'referral' && record.referralId === basis.referralId && state.referrals[basis.referralId]?.to === me;
+    case 'coordination': {
+      if (state.coordinator?.agency !== me || !['contact_log', 'referral'].includes(category)) return false;
+      const d = state.coordinator.basis;
+      if (d.kind === 'legal') return covers(policyCatalog.current().find((e) => e.id === d.entryId)?.to ?? [], meRef.kind);
+      const c = state.consent.consents[d.consentId];
+      return !!c && c.decision === 'permit' && consentStatusAt(c, at) === 'active' && c.recipients.some((r) => recipientCovers(r, me, meRef.kind));
+    }
   }
 }
 

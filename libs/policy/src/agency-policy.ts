@@ -13,7 +13,7 @@ export interface AgencyRef {
 
 /** Something policy is asked about: one item of a projection, or one event, with its labels. */
 export interface DisclosableRecord {
-  kind: 'identity' | 'residence' | 'household' | 'contact' | 'referral' | 'consent';
+  kind: 'identity' | 'residence' | 'household' | 'contact' | 'referral' | 'consent' | 'coordination';
   subjectId: string;
   /** Agency that recorded it; it may always see it again. */
   ownerAgency: string;
@@ -104,6 +104,8 @@ export class AgencyPolicy {
     for (const [referralId, r] of referralsToMe) {
       rules.push({ action: 'read', subject: 'Record', conditions: { kind: 'referral', referralId }, reason: JSON.stringify({ kind: 'referral', referralId, referralBasis: r.basis } satisfies Basis) });
     }
+    const coordination = coordinationRule(catalog, state, me, at);
+    if (coordination) rules.push(coordination);
     if (namingMe.length > 0) {
       // A consent that names an agency is shown to it, so it can cite it.
       rules.push({ action: 'read', subject: 'Record', conditions: { kind: 'consent', consentId: { $in: namingMe } }, reason: JSON.stringify({ kind: 'consent', consentId: namingMe[0], entryId: 'consent', version: consentVersion } satisfies Basis) });
@@ -145,4 +147,27 @@ export class AgencyPolicy {
     if (denial) decision.denial = denial;
     return decision;
   }
+}
+
+/** What a coordinator sees on its designation alone: that contacts and referrals exist, never their content. */
+export const COORDINATION_CATEGORIES: readonly DataCategory[] = ['contact_log', 'referral'];
+
+/**
+ * The designated coordinator's metadata rule, while its designation holds: a designation on
+ * consent ends when that consent is withdrawn or expires (or names another agency); one on a
+ * legal basis needs that entry in force for the coordinator's kind.
+ */
+function coordinationRule(catalog: LegalBasisCatalog, state: SubjectPolicyState, me: AgencyRef, at: string): Rule | undefined {
+  const designation = state.coordinator;
+  if (!designation || designation.agency !== me.id) return undefined;
+  const basis = designation.basis;
+  if (basis.kind === 'consent') {
+    const consent = state.consent.consents[basis.consentId];
+    if (!consent || consent.decision !== 'permit' || consentStatusAt(consent, at) !== 'active') return undefined;
+    if (!consent.recipients.some((r) => recipientCovers(r, me.id, me.kind))) return undefined;
+  } else if (!catalog.current().some((e) => e.id === basis.entryId && (e.to === '*' || (e.to as AgencyKind[]).includes(me.kind)))) {
+    return undefined;
+  }
+  const reason: Basis = { kind: 'coordination', agency: me.id, designationBasis: basis };
+  return { action: 'read', subject: 'Record', fields: [...COORDINATION_CATEGORIES], reason: JSON.stringify(reason) };
 }

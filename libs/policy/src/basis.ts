@@ -1,11 +1,13 @@
-import type { ReferralBasis } from '@samhandling/domain';
+import type { CoordinatorBasis, ReferralBasis } from '@samhandling/domain';
 
 /** Why a disclosure was allowed: shown to the recipient, recorded, and explained to the person. */
 export type Basis =
   | { kind: 'own' }
   | { kind: 'legal'; entryId: string; version: string }
   | { kind: 'consent'; consentId: string; entryId: 'consent'; version: string }
-  | { kind: 'referral'; referralId: string; referralBasis: ReferralBasis };
+  | { kind: 'referral'; referralId: string; referralBasis: ReferralBasis }
+  /** The designated coordinator sees metadata (who is involved, referrals' state) on its designation's basis. */
+  | { kind: 'coordination'; agency: string; designationBasis: CoordinatorBasis };
 
 /** Why a disclosure was refused; says nothing about the data itself. */
 export type DenialReason = 'no_basis' | 'consent_withdrawn' | 'consent_expired' | 'objection';
@@ -16,5 +18,6 @@ export const basisKey = (b: Basis): string => {
     case 'legal': return `legal:${b.entryId}@${b.version}`;
     case 'consent': return `consent:${b.consentId}`;
     case 'referral': return `referral:${b.referralId}`;
+    case 'coordination': return `coordination:${b.agency}`;
   }
 };

@@ -1,5 +1,5 @@
 import {
-  evolveConsent, initialConsentState, type ConsentEvent, type ConsentState, type DataCategory, type ReferralBasis,
+  evolveConsent, initialConsentState, type ConsentEvent, type ConsentState, type CoordinatorBasis, type DataCategory, type ReferralBasis,
 } from '@samhandling/domain';
 
 /** What policy needs to know about one person, folded from the global log. */
@@ -12,6 +12,8 @@ export interface SubjectPolicyState {
   involved: Record<string, true>;
   /** Municipality of settlement from the latest residence permit. */
   residenceMunicipality?: string;
+  /** The designated coordinating agency and the basis it was designated on. */
+  coordinator?: { agency: string; basis: CoordinatorBasis };
   /** Log position the state reflects: a decision cites the point of the log it was made at. */
   position: number;
 }
@@ -36,6 +38,7 @@ export function policySubjectOf(event: LogEvent): string | undefined {
     case 'ConsentWithdrawn':
     case 'ReferralSent':
     case 'ResidenceGranted':
+    case 'CoordinatorDesignated':
       return event.data.subjectId as string;
     default:
       return undefined;
@@ -45,7 +48,7 @@ export function policySubjectOf(event: LogEvent): string | undefined {
 /** The agencies an event shows to be involved with the person. */
 function involvedBy(event: LogEvent): string[] {
   const d = event.data;
-  const ids = [d.registeredBy, d.linkedBy, d.agency, d.recordedBy, d.from, d.to];
+  const ids = [d.registeredBy, d.linkedBy, d.agency, d.recordedBy, d.from, d.to, d.designatedBy];
   return ids.filter((id): id is string => typeof id === 'string');
 }
 
@@ -63,6 +66,8 @@ export function evolveSubjectPolicy(state: SubjectPolicyState, event: LogEvent):
     }
     case 'ResidenceGranted':
       return { ...next, residenceMunicipality: event.data.municipality as string };
+    case 'CoordinatorDesignated':
+      return { ...next, coordinator: { agency: event.data.agency as string, basis: event.data.basis as CoordinatorBasis } };
     default:
       return next;
   }

@@ -55,8 +55,16 @@ export interface OverviewConsent extends Labelled {
   withdrawnAt?: string;
 }
 
+/** The single point of entry the person can turn to. */
+export interface OverviewCoordinator extends Labelled {
+  agency: string;
+  caseworker?: string;
+  designatedAt: string;
+}
+
 export interface PersonOverview {
   subjectId: string;
+  coordinator?: OverviewCoordinator;
   identity?: OverviewIdentity;
   residence?: OverviewResidence;
   household: OverviewHouseholdLink[];
@@ -73,6 +81,7 @@ export interface PersonOverview {
  * contact_log even when the contact was about health. The policy checks both.
  */
 export const PERSON_OVERVIEW_FIELD_CATEGORIES: Record<Exclude<keyof PersonOverview, 'subjectId'>, DataCategory[]> = {
+  coordinator: ['contact_log'],
   identity: ['identity'],
   residence: ['residence'],
   household: ['family_situation'],
@@ -113,6 +122,11 @@ function evolveOverview(s: PersonOverview, event: DomainEvent): PersonOverview {
       const { memberId, relation, linkedBy } = event.data;
       const link: OverviewHouseholdLink = { memberId, relation, ownerAgency: linkedBy, categories: ['family_situation'] };
       return { ...s, household: [...s.household.filter((h) => h.memberId !== memberId), link], involvedAgencies: involve(s, linkedBy) };
+    }
+    case 'CoordinatorDesignated': {
+      const { agency, caseworker, designatedBy, designatedAt } = event.data;
+      const coordinator = compact<OverviewCoordinator>({ agency, caseworker, designatedAt, ownerAgency: designatedBy, categories: ['contact_log'] });
+      return { ...s, coordinator, involvedAgencies: involve(s, designatedBy, agency) };
     }
     case 'ContactRecorded': {
       const { contactId, agency, occurredAt, channel, categories } = event.data;

@@ -121,7 +121,7 @@ function describe(r: AuditRecord): string {
 }
 
 const basisId = (b: AuditRecord['disclosure']['bases'][number]): string =>
-  b.kind === 'legal' ? `${b.entryId}@${b.version}` : b.kind === 'consent' ? `consent:${b.consentId}` : b.kind === 'referral' ? `referral:${b.referralId}` : 'own';
+  b.kind === 'legal' ? `${b.entryId}@${b.version}` : b.kind === 'consent' ? `consent:${b.consentId}` : b.kind === 'referral' ? `referral:${b.referralId}` : b.kind === 'coordination' ? `coordination:${b.agency}` : 'own';
 
 async function exportRecords(api: Api, options: CliOptions, io: CliIo): Promise<number> {
   const format = options.format ?? 'jsonl';

@@ -62,6 +62,7 @@ export function describe(basis: Basis): string {
     case 'legal': return `legal:${basis.entryId}@${basis.version}`;
     case 'consent': return `consent:${basis.consentId}`;
     case 'referral': return `referral:${basis.referralId}`;
+    case 'coordination': return `coordination:${basis.agency}`;
   }
 }
 

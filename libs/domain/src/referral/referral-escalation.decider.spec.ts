@@ -20,6 +20,18 @@ const AFTER_ANSWER = '2026-01-24T12:00:00Z';
 const escalate = (deadline: ReferralDeadline, now: string) => command('EscalateReferral', { referralId: 'r-1', deadline }, asScheduler(now));
 
 describe('EscalateReferral', () => {
+  it('tells the coordinator too when the scheduler names one', () => {
+    given(referralDecider, [sent])
+      .when(command('EscalateReferral', { referralId: 'r-1', deadline: 'acknowledgement', coordinator: 'oslo-refugee' }, asScheduler(AFTER_ACK)))
+      .then([{ ...escalated('acknowledgement', AFTER_ACK), data: { ...escalated('acknowledgement', AFTER_ACK).data, notify: ['health-oslo', 'oslo-refugee'] } }]);
+  });
+
+  it.each(['health-oslo', 'barnevern-oslo'])('does not list the coordinator twice or notify the late receiver as coordinator (%s)', (coordinator) => {
+    given(referralDecider, [sent])
+      .when(command('EscalateReferral', { referralId: 'r-1', deadline: 'acknowledgement', coordinator }, asScheduler(AFTER_ACK)))
+      .then([escalated('acknowledgement', AFTER_ACK)]);
+  });
+
   it('tells the sender when the acknowledgement deadline passes unanswered', () => {
     given(referralDecider, [sent]).when(escalate('acknowledgement', AFTER_ACK)).then([escalated('acknowledgement', AFTER_ACK)]);
   });

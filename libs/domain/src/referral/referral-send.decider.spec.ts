@@ -76,6 +76,7 @@ describe('referral state after sending', () => {
       subjectId: 'sara',
       from: SENDER,
       to: RECEIVER,
+      reason: sent.data.reason,
       categories: ['child_welfare_concern', 'family_situation'],
       basis: { kind: 'legal', entryId: 'hpl-33-notify-child-welfare' },
       deadlines: { acknowledgement: ACK_BY, answer: ANSWER_BY },

@@ -22,8 +22,11 @@ export type AcceptReferral = Command<'AcceptReferral', { referralId: string; not
 export type DeclineReferral = Command<'DeclineReferral', { referralId: string; reason: string; suggestedAgency?: string }>;
 export type CompleteReferral = Command<'CompleteReferral', { referralId: string; outcome: string }>;
 
-/** Issued by the system scheduler once a deadline has passed. */
-export type EscalateReferral = Command<'EscalateReferral', { referralId: string; deadline: ReferralDeadline }>;
+/**
+ * Issued by the deadline scheduler once a deadline has passed. `coordinator` is the subject's
+ * coordinating agency at that moment, if there is one: it is told too.
+ */
+export type EscalateReferral = Command<'EscalateReferral', { referralId: string; deadline: ReferralDeadline; coordinator?: string }>;
 
 export type ReferralCommand =
   | SendReferral

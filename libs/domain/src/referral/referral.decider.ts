@@ -15,9 +15,13 @@ export interface Referral {
   subjectId: string;
   from: string;
   to: string;
+  reason: string;
   categories: DataCategory[];
   basis: ReferralBasis;
+  previousReferralId?: string;
   deadlines: Record<ReferralDeadline, string>;
+  /** Why the receiver declined and whom it suggested, for the sender's next step. */
+  decline?: { reason: string; suggestedAgency?: string };
   /** Escalation time per deadline; each deadline escalates once. */
   escalated: Partial<Record<ReferralDeadline, string>>;
 }
@@ -28,9 +32,10 @@ export const initialReferralState = (): ReferralState => ({ status: 'not_sent' }
 
 export function evolveReferral(state: ReferralState, event: ReferralEvent): ReferralState {
   if (event.type === 'ReferralSent') {
-    const { referralId, subjectId, from, to, categories, basis, acknowledgeBy, answerBy } = event.data;
+    const { referralId, subjectId, from, to, reason, categories, basis, acknowledgeBy, answerBy, previousReferralId } = event.data;
     const deadlines = { acknowledgement: acknowledgeBy, answer: answerBy };
-    return { status: 'sent', referralId, subjectId, from, to, categories, basis, deadlines, escalated: {} };
+    const previous = previousReferralId !== undefined ? { previousReferralId } : {};
+    return { status: 'sent', referralId, subjectId, from, to, reason, categories, basis, ...previous, deadlines, escalated: {} };
   }
   if (state.status === 'not_sent') return state;
   switch (event.type) {
@@ -38,8 +43,10 @@ export function evolveReferral(state: ReferralState, event: ReferralEvent): Refe
       return { ...state, status: 'acknowledged' };
     case 'ReferralAccepted':
       return { ...state, status: 'accepted' };
-    case 'ReferralDeclined':
-      return { ...state, status: 'declined' };
+    case 'ReferralDeclined': {
+      const { reason, suggestedAgency } = event.data;
+      return { ...state, status: 'declined', decline: { reason, ...(suggestedAgency !== undefined ? { suggestedAgency } : {}) } };
+    }
     case 'ReferralCompleted':
       return { ...state, status: 'completed' };
     case 'ReferralEscalated':
@@ -81,11 +88,14 @@ function escalate({ data, metadata }: EscalateReferral, state: ReferralState): R
     throw conflict('REFERRAL.ALREADY_ESCALATED', `The ${data.deadline} deadline was escalated at ${referral.escalated[data.deadline]}`);
   }
   const dueAt = referral.deadlines[data.deadline];
+  // The sender always; the coordinator too, unless it is the sender or the late receiver itself.
+  const coordinator = data.coordinator;
+  const notify = coordinator && coordinator !== referral.from && coordinator !== referral.to ? [referral.from, coordinator] : [referral.from];
   if (instant(metadata.now, 'now') <= instant(dueAt, 'dueAt')) {
     throw conflict('REFERRAL.DEADLINE_NOT_PASSED', `The ${data.deadline} deadline (${dueAt}) has not passed`);
   }
   return [
-    { type: 'ReferralEscalated', data: { referralId: data.referralId, deadline: data.deadline, dueAt, escalatedAt: metadata.now, notify: [referral.from] } },
+    { type: 'ReferralEscalated', data: { referralId: data.referralId, deadline: data.deadline, dueAt, escalatedAt: metadata.now, notify } },
   ];
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from '../shared/decider';
-import type { HouseholdRelation } from './subject.events';
+import type { CoordinatorBasis, HouseholdRelation } from './subject.events';
 
 export type RegisterSubject = Command<
   'RegisterSubject',
@@ -8,9 +8,22 @@ export type RegisterSubject = Command<
 
 export type GrantResidence = Command<
   'GrantResidence',
-  { subjectId: string; familyReunification: boolean; sponsorId?: string; municipality: string; grantedOn: string }
+  {
+    subjectId: string;
+    familyReunification: boolean;
+    sponsorId?: string;
+    /** What the sponsor is to the person (e.g. 'spouse'); links the household in the same step. */
+    relationToSponsor?: HouseholdRelation;
+    municipality: string;
+    grantedOn: string;
+  }
 >;
 
 export type LinkHousehold = Command<'LinkHousehold', { subjectId: string; memberId: string; relation: HouseholdRelation }>;
 
-export type SubjectCommand = RegisterSubject | GrantResidence | LinkHousehold;
+export type DesignateCoordinator = Command<
+  'DesignateCoordinator',
+  { subjectId: string; agency: string; caseworker?: string; basis: CoordinatorBasis }
+>;
+
+export type SubjectCommand = RegisterSubject | GrantResidence | LinkHousehold | DesignateCoordinator;

@@ -1,8 +1,9 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { conflict, invalid, notFound } from '../shared/errors';
 import { calendarDate, instant } from '../shared/time';
-import type { GrantResidence, LinkHousehold, RegisterSubject, SubjectCommand } from './subject.commands';
-import type { HouseholdRelation, ResidenceGranted, SubjectEvent } from './subject.events';
+import { isBlank } from '../shared/validation';
+import type { DesignateCoordinator, GrantResidence, LinkHousehold, RegisterSubject, SubjectCommand } from './subject.commands';
+import type { CoordinatorBasis, HouseholdLinked, HouseholdRelation, ResidenceGranted, SubjectEvent } from './subject.events';
 
 export interface Residence {
   familyReunification: boolean;
@@ -17,6 +18,7 @@ export interface SubjectState {
   /** The latest grant; a renewal replaces it. */
   residence?: Residence;
   householdMembers: Record<string, HouseholdRelation>;
+  coordinator?: { agency: string; caseworker?: string };
 }
 
 export const initialSubjectState = (): SubjectState => ({ status: 'unregistered', householdMembers: {} });
@@ -34,6 +36,10 @@ export function evolveSubject(state: SubjectState, event: SubjectEvent): Subject
     }
     case 'HouseholdLinked':
       return { ...state, householdMembers: { ...state.householdMembers, [event.data.memberId]: event.data.relation } };
+    case 'CoordinatorDesignated': {
+      const { agency, caseworker } = event.data;
+      return { ...state, coordinator: { agency, ...(caseworker !== undefined ? { caseworker } : {}) } };
+    }
     default:
       return assertNever(event);
   }
@@ -72,6 +78,9 @@ function grantResidence({ data, metadata }: GrantResidence, state: SubjectState)
     throw invalid('SUBJECT.SPONSOR_REQUIRED', 'A family-reunification grant must name the sponsor');
   }
   if (data.sponsorId === data.subjectId) throw invalid('SUBJECT.SELF_SPONSOR', 'A person cannot sponsor themselves');
+  if (data.relationToSponsor !== undefined && !data.sponsorId) {
+    throw invalid('SUBJECT.RELATION_WITHOUT_SPONSOR', 'relationToSponsor needs a sponsorId');
+  }
   if (calendarDate(data.grantedOn) === undefined) {
     throw invalid('SUBJECT.INVALID_GRANT_DATE', `grantedOn must be a YYYY-MM-DD date: ${JSON.stringify(data.grantedOn)}`);
   }
@@ -86,7 +95,48 @@ function grantResidence({ data, metadata }: GrantResidence, state: SubjectState)
       recordedBy: metadata.agency,
     },
   };
-  return [event];
+  // Reunification joins a household: the sponsor is linked in the same step, once.
+  const sponsorId = data.familyReunification ? data.sponsorId : undefined;
+  if (sponsorId === undefined || Object.hasOwn(state.householdMembers, sponsorId)) return [event];
+  const link: HouseholdLinked = {
+    type: 'HouseholdLinked',
+    data: { subjectId: data.subjectId, memberId: sponsorId, relation: data.relationToSponsor ?? 'other', linkedBy: metadata.agency },
+  };
+  return [event, link];
+}
+
+function validCoordinatorBasis(basis: CoordinatorBasis | undefined): boolean {
+  if (basis?.kind === 'legal') return !isBlank(basis.entryId);
+  if (basis?.kind === 'consent') return !isBlank(basis.consentId);
+  return false;
+}
+
+function designateCoordinator({ data, metadata }: DesignateCoordinator, state: SubjectState): SubjectEvent[] {
+  requireRegistered(state, data.subjectId);
+  if (isBlank(data.agency)) throw invalid('COORDINATOR.AGENCY_REQUIRED', 'A coordinator must be an agency');
+  if (data.caseworker !== undefined && isBlank(data.caseworker)) throw invalid('COORDINATOR.BLANK_CASEWORKER', 'caseworker, when given, cannot be blank');
+  if (!validCoordinatorBasis(data.basis)) {
+    throw invalid('COORDINATOR.INVALID_BASIS', `Basis must name a legal entry or a consent: ${JSON.stringify(data.basis)}`);
+  }
+  const current = state.coordinator;
+  if (current && current.agency === data.agency && current.caseworker === data.caseworker) {
+    throw conflict('COORDINATOR.UNCHANGED', `${data.agency} already coordinates for ${data.subjectId}`);
+  }
+  const basis: CoordinatorBasis = data.basis.kind === 'legal' ? { kind: 'legal', entryId: data.basis.entryId } : { kind: 'consent', consentId: data.basis.consentId };
+  return [
+    {
+      type: 'CoordinatorDesignated',
+      data: {
+        subjectId: data.subjectId,
+        agency: data.agency,
+        ...(data.caseworker !== undefined ? { caseworker: data.caseworker } : {}),
+        basis,
+        ...(current && current.agency !== data.agency ? { previousAgency: current.agency } : {}),
+        designatedBy: metadata.agency,
+        designatedAt: metadata.now,
+      },
+    },
+  ];
 }
 
 function linkHousehold({ data, metadata }: LinkHousehold, state: SubjectState): SubjectEvent[] {
@@ -111,6 +161,8 @@ export function decideSubject(command: SubjectCommand, state: SubjectState): Sub
       return grantResidence(command, state);
     case 'LinkHousehold':
       return linkHousehold(command, state);
+    case 'DesignateCoordinator':
+      return designateCoordinator(command, state);
     default:
       return assertNever(command);
   }

@@ -38,4 +38,27 @@ export type HouseholdLinked = Event<
   { subjectId: string; memberId: string; relation: HouseholdRelation; linkedBy: string }
 >;
 
-export type SubjectEvent = SubjectRegistered | ResidenceGranted | HouseholdLinked;
+/** Why an agency may coordinate: the person's consent, or a catalog entry. */
+export type CoordinatorBasis = { kind: 'legal'; entryId: string } | { kind: 'consent'; consentId: string };
+
+/**
+ * The single point of entry: one agency (and, if named, one caseworker there) holds the whole
+ * picture for the person and is told when referrals are not followed up. A new designation
+ * replaces the previous one.
+ */
+export type CoordinatorDesignated = Event<
+  'CoordinatorDesignated',
+  {
+    subjectId: string;
+    agency: string;
+    /** The caseworker the person can turn to, e.g. a name or a role. */
+    caseworker?: string;
+    basis: CoordinatorBasis;
+    /** The coordinator this one replaces, if any. */
+    previousAgency?: string;
+    designatedBy: string;
+    designatedAt: string;
+  }
+>;
+
+export type SubjectEvent = SubjectRegistered | ResidenceGranted | HouseholdLinked | CoordinatorDesignated;

@@ -8,6 +8,7 @@ export function streamOf(event: DomainEvent): string {
     case 'SubjectRegistered':
     case 'ResidenceGranted':
     case 'HouseholdLinked':
+    case 'CoordinatorDesignated':
       return subjectStream(event.data.subjectId);
     case 'ContactRecorded':
       return contactStream(event.data.subjectId);
