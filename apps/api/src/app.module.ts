@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
-import { ConsentCommandHandler, ContactCommandHandler, ReferralCommandHandler, SubjectCommandHandler } from './commands/command.handlers';
+import { ConsentCommandHandler, ContactCommandHandler, ReferralCommandHandler, ReReferralHandler, SubjectCommandHandler } from './commands/command.handlers';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { AgencyDirectory } from './config/agency-directory';
 import { ConsentsController } from './consents/consents.controller';
@@ -19,6 +19,7 @@ import { ProjectionsShutdown, readProviders } from './reads/reads.providers';
 import { AuditController } from './audit/audit.controller';
 import { auditProviders } from './audit/audit.providers';
 import { FeedModule } from './feed/feed.module';
+import { inboxProviders } from './inbox/inbox.providers';
 
 /** Unknown fields are refused, not dropped: a typo in a field name must not pass silently. */
 export const validationPipe = new ValidationPipe({
@@ -43,9 +44,10 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
-        SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler,
+        SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler, ReReferralHandler,
         ...readProviders, ProjectionsShutdown, ReadService,
         ...auditProviders,
+        ...inboxProviders(validationPipe),
       ],
       exports: [APP_CONFIG, AgencyDirectory],
       global: true,

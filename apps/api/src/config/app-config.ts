@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { kafkaSettings, type KafkaSettings } from '@samhandling/messaging';
 
 /** Everything the API reads from its environment, read once at start-up. */
 export interface AppConfig {
@@ -17,18 +18,32 @@ export interface AppConfig {
   /** Directory of legal-basis catalog versions (JSON), and entries switched on by configuration. */
   catalogDir: string;
   enabledBases: string[];
+  /** KAFKA_BROKERS and SASL settings; unset means no Kafka (the embedded default). */
+  kafka?: KafkaSettings;
+  /** The Kafka inbox consumer, run inside the API when Kafka is configured (INBOX_ENABLED=false turns it off). */
+  inbox: InboxConfig;
+}
+
+export interface InboxConfig {
+  enabled: boolean;
+  /** One consumer group per deployment (INBOX_GROUP_ID; default from the schema): instances share the partitions. */
+  groupId: string;
+  /** Partitions and replication of inbox and dead-letter topics created at start. */
+  partitions: number;
+  replicationFactor: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = env.DATA_DIR ?? join(process.cwd(), 'data');
+  const schema = env.DATABASE_SCHEMA ?? 'samhandling';
   return {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir,
-    schema: env.DATABASE_SCHEMA ?? 'samhandling',
+    schema,
     agencyDirectoryFile: env.AGENCY_DIRECTORY ?? join(process.cwd(), 'config', 'agencies.json'),
     jwtPublicKeyFile: env.JWT_PUBLIC_KEY_FILE || undefined,
     jwtIssuer: env.JWT_ISSUER ?? 'samhandling-local',
@@ -36,5 +51,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimit: env.BODY_LIMIT ?? '64kb',
     catalogDir: env.LEGAL_BASIS_CATALOG_DIR ?? join(process.cwd(), 'libs', 'policy', 'catalog'),
     enabledBases: (env.LEGAL_BASES_ENABLED ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    kafka: kafkaSettings('samhandling-api', env),
+    inbox: {
+      enabled: env.INBOX_ENABLED !== 'false',
+      groupId: env.INBOX_GROUP_ID || `samhandling-inbox-${schema}`,
+      partitions: positive(env, 'INBOX_TOPIC_PARTITIONS', 3),
+      replicationFactor: positive(env, 'KAFKA_REPLICATION_FACTOR', 1),
+    },
   };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
 }

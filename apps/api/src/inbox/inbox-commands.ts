@@ -1,0 +1,95 @@
+import type { Type } from '@nestjs/common';
+import type { ConsentRecipient, ReferralBasis } from '@samhandling/domain';
+import {
+  ConsentCommandMessage, ContactCommandMessage, metadataOf, plain, ReferralCommandMessage, SubjectCommandMessage,
+} from '../commands/command-message';
+import type { CommandContext } from '../commands/handle-command';
+import { GiveConsentDto, WithdrawConsentDto } from '../consents/consents.dto';
+import { RecordContactDto } from '../contacts/contacts.dto';
+import { AcceptReferralDto, CompleteReferralDto, DeclineReferralDto, SendReferralDto } from '../referrals/referrals.dto';
+import { GrantResidenceDto, LinkHouseholdDto, RegisterSubjectDto } from '../subjects/subjects.dto';
+
+export type BusMessage = SubjectCommandMessage | ContactCommandMessage | ConsentCommandMessage | ReferralCommandMessage;
+type Params = Record<string, string>;
+
+/**
+ * One inbox command: what its HTTP twin takes from the URL (`params`, UUIDs, which a message
+ * carries inside `data`), the body DTO it is validated with, the twin's path (so a message and
+ * an HTTP request with the same Idempotency-Key are the same request) and the bus message the
+ * twin's controller dispatches.
+ */
+export interface InboxCommand {
+  params: readonly string[];
+  /** Absent for commands whose HTTP twin takes no body: then `data` holds the params only. */
+  dto?: Type<object>;
+  path(params: Params): string;
+  build(body: object, params: Params, context: CommandContext): BusMessage;
+}
+
+/** Typed per DTO here; the table stores it erased, since `body` is an instance of `dto`. */
+const command = <D extends object>(
+  build: (dto: D, params: Params, context: CommandContext) => BusMessage, params: string[], dto: Type<D> | undefined, path: InboxCommand['path'],
+): InboxCommand => ({ params, dto, path, build: build as InboxCommand['build'] });
+
+/** Every command an agency's system may publish to its inbox, by `type`. */
+export const INBOX_COMMANDS: Readonly<Record<string, InboxCommand>> = {
+  RegisterSubject: command(
+    (dto: RegisterSubjectDto, _, ctx) => new SubjectCommandMessage({ type: 'RegisterSubject', data: { ...plain(dto) }, metadata: metadataOf(ctx) }, ctx),
+    [], RegisterSubjectDto, () => '/subjects',
+  ),
+  GrantResidence: command(
+    (dto: GrantResidenceDto, { subjectId }, ctx) =>
+      new SubjectCommandMessage({ type: 'GrantResidence', data: { ...plain(dto), subjectId }, metadata: metadataOf(ctx) }, ctx),
+    ['subjectId'], GrantResidenceDto, (p) => `/subjects/${p.subjectId}/residence`,
+  ),
+  LinkHousehold: command(
+    (dto: LinkHouseholdDto, { subjectId }, ctx) =>
+      new SubjectCommandMessage({ type: 'LinkHousehold', data: { ...plain(dto), subjectId }, metadata: metadataOf(ctx) }, ctx),
+    ['subjectId'], LinkHouseholdDto, (p) => `/subjects/${p.subjectId}/household`,
+  ),
+  RecordContact: command(
+    (dto: RecordContactDto, { subjectId }, ctx) =>
+      new ContactCommandMessage({ type: 'RecordContact', data: { ...plain(dto), subjectId }, metadata: metadataOf(ctx) }, ctx),
+    ['subjectId'], RecordContactDto, (p) => `/subjects/${p.subjectId}/contacts`,
+  ),
+  GiveConsent: command(
+    (dto: GiveConsentDto, { subjectId }, ctx) => {
+      const data = { ...plain(dto), subjectId, recipients: plain(dto.recipients) as ConsentRecipient[] };
+      return new ConsentCommandMessage({ type: 'GiveConsent', data, metadata: metadataOf(ctx) }, ctx);
+    },
+    ['subjectId'], GiveConsentDto, (p) => `/subjects/${p.subjectId}/consents`,
+  ),
+  WithdrawConsent: command(
+    (dto: WithdrawConsentDto, { subjectId, consentId }, ctx) =>
+      new ConsentCommandMessage({ type: 'WithdrawConsent', data: { ...plain(dto), subjectId, consentId }, metadata: metadataOf(ctx) }, ctx),
+    ['subjectId', 'consentId'], WithdrawConsentDto, (p) => `/subjects/${p.subjectId}/consents/${p.consentId}/withdrawal`,
+  ),
+  SendReferral: command(
+    (dto: SendReferralDto, _, ctx) => {
+      const basis: ReferralBasis = dto.basis.kind === 'legal' ? { kind: 'legal', entryId: dto.basis.entryId! } : { kind: 'consent', consentId: dto.basis.consentId! };
+      return new ReferralCommandMessage({ type: 'SendReferral', data: { ...plain(dto), basis }, metadata: metadataOf(ctx) }, ctx);
+    },
+    [], SendReferralDto, () => '/referrals',
+  ),
+  AcknowledgeReferral: command(
+    (_: object, { referralId }, ctx) => new ReferralCommandMessage({ type: 'AcknowledgeReferral', data: { referralId }, metadata: metadataOf(ctx) }, ctx),
+    ['referralId'], undefined, (p) => `/referrals/${p.referralId}/acknowledgement`,
+  ),
+  AcceptReferral: command(
+    (dto: AcceptReferralDto, { referralId }, ctx) =>
+      new ReferralCommandMessage({ type: 'AcceptReferral', data: { ...plain(dto), referralId }, metadata: metadataOf(ctx) }, ctx),
+    ['referralId'], AcceptReferralDto, (p) => `/referrals/${p.referralId}/acceptance`,
+  ),
+  DeclineReferral: command(
+    (dto: DeclineReferralDto, { referralId }, ctx) =>
+      new ReferralCommandMessage({ type: 'DeclineReferral', data: { ...plain(dto), referralId }, metadata: metadataOf(ctx) }, ctx),
+    ['referralId'], DeclineReferralDto, (p) => `/referrals/${p.referralId}/decline`,
+  ),
+  CompleteReferral: command(
+    (dto: CompleteReferralDto, { referralId }, ctx) =>
+      new ReferralCommandMessage({ type: 'CompleteReferral', data: { ...plain(dto), referralId }, metadata: metadataOf(ctx) }, ctx),
+    ['referralId'], CompleteReferralDto, (p) => `/referrals/${p.referralId}/completion`,
+  ),
+};
+
+export const inboxCommandTypes = (): string[] => Object.keys(INBOX_COMMANDS);

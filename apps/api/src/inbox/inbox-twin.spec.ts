@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { KafkaMessage } from 'kafkajs';
+import { CommandBus } from '@nestjs/cqrs';
+import { conflict } from '@samhandling/domain';
+import { WrongExpectedRevisionError } from '@samhandling/event-store';
+import { validationPipe } from '../app.module';
+import type { CommandResult } from '../commands/handle-command';
+import { ApiHarness, contactBody, referralBody } from '../testing/api-harness';
+import { deadLetterMessage, DLQ_HEADERS } from './dead-letter';
+import { refusalOf } from './inbox-consumer';
+import { parseInboxMessage, toBusMessage } from './inbox-message';
+
+/** Over the embedded store (no broker): a message runs through the bus exactly like its HTTP twin. */
+describe('inbox commands on the API command bus', () => {
+  let api: ApiHarness;
+  let subjectId: string;
+
+  beforeAll(async () => {
+    api = await ApiHarness.start();
+    subjectId = await api.registerSubject();
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const run = async (agency: string, id: string, type: string, data: object): Promise<CommandResult> => {
+    const parsed = await parseInboxMessage(Buffer.from(JSON.stringify({ id, type, actor: `caseworker@${agency}`, data })), validationPipe);
+    return api.app.get(CommandBus).execute(toBusMessage(parsed, agency));
+  };
+
+  it('shares the Idempotency-Key space with HTTP: a message retrying an HTTP request appends nothing', async () => {
+    const key = `k-${randomUUID()}`;
+    const body = contactBody();
+    const first = await api.post(`/subjects/${subjectId}/contacts`, body, { headers: { 'Idempotency-Key': key } });
+    expect(first.status).toBe(201);
+    const replay = await api.appendsNothing(() => run('oslo-refugee', key, 'RecordContact', { ...body, subjectId }));
+    expect(replay).toMatchObject({ replayed: true, events: first.body.events });
+
+    // A command without a body (acknowledgement) too.
+    const referral = referralBody(subjectId);
+    expect((await api.post('/referrals', referral)).status).toBe(201);
+    const ackKey = `k-${randomUUID()}`;
+    const ack = await api.post(`/referrals/${referral.referralId}/acknowledgement`, undefined, { as: 'oslo-health', headers: { 'Idempotency-Key': ackKey } });
+    expect(ack.status).toBe(201);
+    await expect(api.appendsNothing(() => run('oslo-health', ackKey, 'AcknowledgeReferral', { referralId: referral.referralId }))).resolves.toMatchObject({ replayed: true });
+  });
+
+  it('refuses what HTTP refuses, with the same code: a municipality may not grant residence', async () => {
+    const error = await api.appendsNothing(() =>
+      run('oslo-refugee', `k-${randomUUID()}`, 'GrantResidence', { subjectId, familyReunification: false, municipality: '0301', grantedOn: '2026-11-01' }).catch((e: unknown) => e),
+    );
+    expect(refusalOf(error)).toMatchObject({ statusCode: 403, error: 'AGENCY.NOT_ALLOWED' });
+  });
+});
+
+describe('what is dead-lettered and what is retried', () => {
+  it('dead-letters refusals (4xx), retries everything else', () => {
+    expect(refusalOf(conflict('REFERRAL.ALREADY_DECLINED', 'declined'))).toMatchObject({ statusCode: 409, error: 'REFERRAL.ALREADY_DECLINED' });
+    expect(refusalOf(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBeUndefined();
+    expect(refusalOf(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBeUndefined();
+    expect(refusalOf(new WrongExpectedRevisionError('contact-1', 3, 4))).toBeUndefined();
+    expect(refusalOf(new TypeError('bug'))).toBeUndefined();
+  });
+
+  it('a dead letter is the original message plus the error and where it came from', () => {
+    const traceparent = Buffer.from('00-abc');
+    const original: KafkaMessage = { key: Buffer.from('subject-1'), value: Buffer.from('{"id":"m-1"'), offset: '41', timestamp: '0', attributes: 0, headers: { traceparent } };
+    const letter = deadLetterMessage({
+      agency: 'oslo-health', topic: 'samhandling.inbox.oslo-health.v1', partition: 2, original, messageId: 'm-1',
+      error: { statusCode: 400, error: 'REQUEST.INVALID', message: 'Invalid request: x must be a string', details: ['x must be a string'] },
+    });
+    expect(letter.key).toBe(original.key);
+    expect(letter.value).toBe(original.value);
+    expect(letter.headers).toEqual({
+      traceparent,
+      [DLQ_HEADERS.code]: 'REQUEST.INVALID',
+      [DLQ_HEADERS.message]: 'Invalid request: x must be a string',
+      [DLQ_HEADERS.status]: '400',
+      [DLQ_HEADERS.details]: '["x must be a string"]',
+      [DLQ_HEADERS.topic]: 'samhandling.inbox.oslo-health.v1',
+      [DLQ_HEADERS.partition]: '2',
+      [DLQ_HEADERS.offset]: '41',
+      [DLQ_HEADERS.messageId]: 'm-1',
+      [DLQ_HEADERS.agency]: 'oslo-health',
+    });
+  });
+});
