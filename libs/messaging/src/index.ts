@@ -2,3 +2,4 @@ export * from './topics';
 export * from './cloud-event';
 export * from './kafka-client';
 export * from './relay';
+export * from './consumer';

@@ -1,0 +1,181 @@
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { errorSummary } from '@samhandling/event-store';
+import { agencyTopic } from '../topics';
+import { ApplyFailed, applyMessages, type BatchOutcome, type TopicProjection } from './apply-messages';
+import { isConsumerSql, poolSql, type ConsumerSql } from './consumer-sql';
+import { ConsumerTables, type RejectedMessage } from './consumer-tables';
+
+export interface ProjectionConsumerOptions {
+  kafka: Kafka;
+  /** The agency whose topic (`samhandling.<agency>.v1`) is read. */
+  agency: string;
+  /** The database the projection lives in: a `pg` Pool, or a SqlClient (pg or PGlite). */
+  sql: ConsumerSql | Pool;
+  projection: TopicProjection;
+  /** Schema of the consumer's own tables (offsets, processed ids, rejected messages). Default `public`. */
+  schema?: string;
+  /** Default `<agency>.<projection name>`, under the group prefix an agency's ACL grants. */
+  groupId?: string;
+  /** Passed to the kafkajs consumer, e.g. a shorter `sessionTimeout` so a crashed member is replaced sooner. */
+  consumer?: Omit<ConsumerConfig, 'groupId' | 'allowAutoTopicCreation'>;
+  /** Attempts per batch before the consumer stops (default 8; delays double from 200 ms up to 30 s). */
+  maxAttempts?: number;
+  retryDelayMs?: number;
+  /** Log lines (default: stderr). They carry ids, offsets and counts — never event data. */
+  log?(line: string): void;
+  onRejected?(message: RejectedMessage): void;
+}
+
+export interface ConsumerStats {
+  batches: number;
+  applied: number;
+  duplicates: number;
+  replayed: number;
+  rejected: number;
+}
+
+export interface ProjectionConsumer {
+  readonly topic: string;
+  readonly groupId: string;
+  readonly stats: Readonly<ConsumerStats>;
+  /** Settles when the consumer has stopped: resolves after stop(), rejects with the error that stopped it. */
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps a projection in the integrator's database from an agency topic, each event applied exactly
+ * once although Kafka delivers at least once. Per batch of a partition, one transaction skips what
+ * the stored offset covers and event ids already processed, applies the rest and stores the next
+ * offset. The database is the truth: on (re)assignment each partition seeks to the stored offset,
+ * and Kafka's committed offset, written after the transaction, only saves a seek.
+ *
+ * A malformed message is recorded in `samhandling_rejected_messages`, logged without its content
+ * and passed over, so one bad message neither blocks the topic nor vanishes unseen. A batch that
+ * keeps failing (the projection throws, the database is gone) stops the consumer: `done` rejects.
+ */
+export async function runProjectionConsumer(options: ProjectionConsumerOptions): Promise<ProjectionConsumer> {
+  const { projection } = options;
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(projection.name ?? '')) throw new Error('A projection name is 1-100 of [A-Za-z0-9._-]');
+  const sql = isConsumerSql(options.sql) ? options.sql : poolSql(options.sql);
+  const tables = new ConsumerTables(options.schema ?? 'public');
+  await sql.transaction((tx) => tables.ensure(tx));
+  if (projection.setup) await sql.transaction((tx) => projection.setup!(tx));
+  const runner = new Runner(options, sql, tables);
+  await runner.start();
+  return runner;
+}
+
+class Runner implements ProjectionConsumer {
+  readonly topic: string;
+  readonly groupId: string;
+  readonly stats: ConsumerStats = { batches: 0, applied: 0, duplicates: 0, replayed: 0, rejected: 0 };
+  readonly done: Promise<void>;
+  private readonly consumer: Consumer;
+  private readonly log: (line: string) => void;
+  /** Next offset per partition as last committed; reloaded on every assignment. */
+  private positions: Promise<Map<number, number>> = Promise.resolve(new Map());
+  private stopping = false;
+  private failure?: unknown;
+  private wake: () => void = () => undefined;
+  private settle!: { resolve(): void; reject(e: unknown): void };
+
+  constructor(private readonly options: ProjectionConsumerOptions, private readonly sql: ConsumerSql, private readonly tables: ConsumerTables) {
+    this.topic = agencyTopic(options.agency);
+    this.groupId = options.groupId ?? `${options.agency}.${options.projection.name}`;
+    const name = options.projection.name;
+    this.log = options.log ?? ((line) => process.stderr.write(`[consumer ${name}] ${line}\n`));
+    this.consumer = options.kafka.consumer({ ...options.consumer, groupId: this.groupId, allowAutoTopicCreation: false });
+    this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    this.done.catch(() => undefined); // a caller that never awaits `done` must not see an unhandled rejection
+  }
+
+  async start(): Promise<void> {
+    const { GROUP_JOIN, CRASH } = this.consumer.events;
+    // Every assignment starts where the database says, even with nothing new to fetch (a rebuilt projection).
+    this.consumer.on(GROUP_JOIN, ({ payload }) => {
+      const assigned = payload.memberAssignment[this.topic] ?? [];
+      this.positions = this.tables.positions(this.sql, this.options.projection.name, this.topic).then((positions) => {
+        for (const partition of assigned) this.consumer.seek({ topic: this.topic, partition, offset: String(positions.get(partition) ?? 0) });
+        return positions;
+      });
+      this.positions.catch((error) => this.log(`could not read the stored offsets: ${errorSummary(error)}`));
+    });
+    this.consumer.on(CRASH, ({ payload }) => {
+      if (payload.restart) this.log(`consumer restarts after: ${errorSummary(payload.error)}`);
+      else this.fail(payload.error);
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await this.consumer.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.consumer.disconnect();
+    if (this.failure === undefined) this.settle.resolve();
+    await this.done.catch(() => undefined);
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { partition, messages } = batch;
+    if (messages.length === 0 || this.failure !== undefined || this.stopping) return;
+    const positions = await this.positions;
+    if (isStale()) return; // fetched before the seek to the stored offset took effect
+    const first = Number(messages[0].offset);
+    if (first > (positions.get(partition) ?? 0)) {
+      this.log(`${this.topic}/${partition}: offsets ${positions.get(partition) ?? 0}..${first - 1} are no longer on the broker and were never applied`);
+    }
+    const outcome = await this.withRetries(() => this.sql.transaction((tx) => applyMessages(tx, this.tables, this.options.projection, this.topic, partition, messages)), heartbeat, () => isRunning() && !isStale());
+    if (!outcome) return;
+    positions.set(partition, outcome.nextOffset);
+    this.count(outcome);
+    resolveOffset(messages[messages.length - 1].offset);
+    await heartbeat().catch(() => undefined);
+  }
+
+  private async withRetries(work: () => Promise<BatchOutcome>, heartbeat: () => Promise<void>, current: () => boolean): Promise<BatchOutcome | undefined> {
+    const max = this.options.maxAttempts ?? 8;
+    for (let attempt = 1, delay = this.options.retryDelayMs ?? 200; ; attempt++, delay = Math.min(delay * 2, 30_000)) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= max) {
+          this.fail(error);
+          return undefined;
+        }
+        this.log(`batch failed (attempt ${attempt} of ${max}), retrying in ${delay} ms: ${describe(error)}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wake = () => (clearTimeout(timer), resolve());
+        });
+        await heartbeat().catch(() => undefined);
+        if (this.stopping || !current()) return undefined;
+      }
+    }
+  }
+
+  private count(outcome: BatchOutcome): void {
+    this.stats.batches++;
+    this.stats.applied += outcome.applied;
+    this.stats.duplicates += outcome.duplicates;
+    this.stats.replayed += outcome.replayed;
+    this.stats.rejected += outcome.rejected.length;
+    for (const r of outcome.rejected) {
+      this.log(`rejected ${r.topic}/${r.partition}@${r.offset}: ${r.reason} (kept in ${this.tables.rejected})`);
+      this.options.onRejected?.(r);
+    }
+  }
+
+  /** Stops the consumer for good; `done` rejects with the error. Disconnecting waits for the batch in hand, so it runs later. */
+  private fail(error: unknown): void {
+    if (this.failure !== undefined || this.stopping) return;
+    this.failure = error;
+    this.log(`stopped: ${describe(error)}`);
+    setImmediate(() => void this.consumer.disconnect().catch(() => undefined).finally(() => this.settle.reject(error)));
+  }
+}
+
+const describe = (error: unknown): string => (error instanceof ApplyFailed ? `${error.message}: ${errorSummary(error.cause)}` : errorSummary(error));
