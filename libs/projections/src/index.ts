@@ -16,5 +16,16 @@ export {
   type OverviewConsent,
 } from './person-overview.projection';
 export { contactHistoryProjection, type ContactHistory, type ContactEntry } from './contact-history.projection';
-export { referralBoardProjection, type ReferralBoard, type BoardReferral } from './referral-board.projection';
+export { referralBoardProjection, type ReferralBoard, type BoardReferral, type BoardEscalation } from './referral-board.projection';
 export { consentRegistryProjection, type ConsentRegistry, type RegisteredConsent, type ConsentHistoryEntry } from './consent-registry.projection';
+export {
+  referralDeadlinesProjection,
+  REFERRAL_DEADLINES,
+  deadlineKey,
+  coordinatorKey,
+  type ReferralDeadlinesState,
+  type ReferralDeadlineRow,
+  type SubjectCoordinator,
+  type DeadlineStatus,
+} from './referral-deadlines.projection';
+export { ReferralDeadlineQueries, type DueDeadline } from './referral-deadlines.query';

@@ -28,7 +28,7 @@ describe('referral-board projection', () => {
     const refugee = states.get(REFUGEE)!;
     expect(refugee.outgoing.map((r) => [r.referralId, r.status])).toEqual([['r-3-amina', 'sent'], ['r-2-amina', 'declined']]);
     expect(refugee.outgoing[1]).toEqual(expect.objectContaining({ declineReason: 'Housing office handles this.', suggestedAgency: HOUSING, updatedAt: '2026-01-10T09:00:00Z' }));
-    expect(refugee.outgoing[0]).toEqual(expect.objectContaining({ previousReferralId: 'r-2-amina', escalations: ['acknowledgement'] }));
+    expect(refugee.outgoing[0]).toEqual(expect.objectContaining({ previousReferralId: 'r-2-amina', escalations: [{ deadline: 'acknowledgement', escalatedAt: '2026-01-13T11:00:00Z' }] }));
     expect(states.get(NAV)!.incoming[0].status).toBe('declined');
   });
 
@@ -42,6 +42,6 @@ describe('referral-board projection', () => {
   it('records an escalation once', () => {
     const again = scenario().filter((e) => e.type === 'ReferralEscalated');
     const refugee = boards([...scenario(), ...again]).get(REFUGEE)!;
-    expect(refugee.outgoing[0].escalations).toEqual(['acknowledgement']);
+    expect(refugee.outgoing[0].escalations).toEqual([{ deadline: 'acknowledgement', escalatedAt: '2026-01-13T11:00:00Z' }]);
   });
 });

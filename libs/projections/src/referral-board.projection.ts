@@ -13,13 +13,18 @@ export interface BoardReferral extends Labelled {
   status: ReferralStatus;
   acknowledgeBy: string;
   answerBy: string;
-  /** Deadlines that passed unmet, in the order they were escalated. */
-  escalations: ReferralDeadline[];
+  /** Deadlines that passed unmet, in the order the scheduler escalated them, and when. */
+  escalations: BoardEscalation[];
   declineReason?: string;
   suggestedAgency?: string;
   previousReferralId?: string;
   sentAt: string;
   updatedAt: string;
+}
+
+export interface BoardEscalation {
+  deadline: ReferralDeadline;
+  escalatedAt: string;
 }
 
 /** One agency's desk: what it was asked to do and what it asked others to do, by answer deadline. */
@@ -45,7 +50,8 @@ function change(event: Exclude<ReferralEvent, { type: 'ReferralSent' }>, r: Boar
       return { ...r, status: 'completed', updatedAt: event.data.completedAt };
     case 'ReferralEscalated': {
       const { deadline, escalatedAt } = event.data;
-      return r.escalations.includes(deadline) ? r : { ...r, escalations: [...r.escalations, deadline], updatedAt: escalatedAt };
+      if (r.escalations.some((e) => e.deadline === deadline)) return r;
+      return { ...r, escalations: [...r.escalations, { deadline, escalatedAt }], updatedAt: escalatedAt };
     }
     default:
       return assertNever(event);

@@ -1,0 +1,58 @@
+import type { ReferralDeadline } from '@samhandling/domain';
+import { checkSchemaName, type SqlClient } from '@samhandling/event-store';
+import { REFERRAL_DEADLINES, type ReferralDeadlineRow } from './referral-deadlines.projection';
+
+/** An open deadline that has passed, with the person's coordinator at the time of asking. */
+export interface DueDeadline {
+  referralId: string;
+  subjectId: string;
+  from: string;
+  to: string;
+  deadline: ReferralDeadline;
+  dueAt: string;
+  coordinator?: string;
+}
+
+/**
+ * Finds due deadlines in the projection's rows of `<schema>.projection_state` (the runtime's
+ * table, written with the checkpoint in one transaction). A partial index holds open deadlines
+ * only, by due time: a tick reads what is due, not every referral ever sent.
+ */
+export class ReferralDeadlineQueries {
+  private readonly table: string;
+  private readonly index: string;
+
+  constructor(private readonly sql: SqlClient, schema: string) {
+    this.table = `${checkSchemaName(schema)}.projection_state`;
+    this.index = 'projection_state_open_referral_deadlines';
+  }
+
+  /** Call after the projection runtime has started (it creates the table); safe from many processes at once. */
+  async ensureIndex(): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('samhandling-ddl'))`);
+      await tx.query(
+        `CREATE INDEX IF NOT EXISTS ${this.index} ON ${this.table} ((state->>'dueAt'))
+          WHERE projection = '${REFERRAL_DEADLINES}' AND state->>'status' = 'open'`,
+      );
+    });
+  }
+
+  /** Open deadlines due strictly before `now`, earliest first. */
+  async due(now: Date, limit: number): Promise<DueDeadline[]> {
+    // The literals match the index predicate, so the planner can use it whatever the parameters.
+    const rows = await this.sql.query<{ deadline: ReferralDeadlineRow; coordinator: string | null }>(
+      `SELECT d.state AS deadline, c.state->>'agency' AS coordinator
+         FROM ${this.table} d
+         LEFT JOIN ${this.table} c ON c.projection = '${REFERRAL_DEADLINES}' AND c.key = 'coordinator:' || (d.state->>'subjectId')
+        WHERE d.projection = '${REFERRAL_DEADLINES}' AND d.state->>'status' = 'open' AND d.state->>'dueAt' < $1
+        ORDER BY d.state->>'dueAt', d.key
+        LIMIT $2`,
+      [now.toISOString(), limit],
+    );
+    return rows.map(({ deadline: d, coordinator }) => ({
+      referralId: d.referralId, subjectId: d.subjectId, from: d.from, to: d.to, deadline: d.deadline, dueAt: d.dueAt,
+      ...(coordinator ? { coordinator } : {}),
+    }));
+  }
+}
