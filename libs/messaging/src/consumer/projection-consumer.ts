@@ -107,7 +107,13 @@ class Runner implements ProjectionConsumer {
       else this.fail(payload.error);
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    try {
+      await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    } catch (error) {
+      await this.consumer.disconnect().catch(() => undefined);
+      if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      throw new Error(`Topic ${this.topic} does not exist (yet): the relay creates the agency topics when it starts, or operations create them`);
+    }
     await this.consumer.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
   }
 
