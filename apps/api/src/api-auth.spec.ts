@@ -106,7 +106,7 @@ describe('HTTP API: authentication and public documents', () => {
     const paths = [
       `/subjects/${id}/residence`, `/subjects/${id}/household`, `/subjects/${id}/contacts`, `/subjects/${id}/consents`,
       `/subjects/${id}/consents/${id}/withdrawal`, '/referrals', `/referrals/${id}/acknowledgement`, `/referrals/${id}/acceptance`,
-      `/referrals/${id}/decline`, `/referrals/${id}/completion`,
+      `/referrals/${id}/decline`, `/referrals/${id}/completion`, `/referrals/${id}/re-referral`, `/subjects/${id}/coordinator`,
     ];
     await api.appendsNothing(async () => {
       for (const path of paths) {
@@ -130,7 +130,7 @@ describe('HTTP API: authentication and public documents', () => {
       '/subjects', '/subjects/{subjectId}/residence', '/subjects/{subjectId}/household', '/subjects/{subjectId}/contacts',
       '/subjects/{subjectId}/consents', '/subjects/{subjectId}/consents/{consentId}/withdrawal', '/referrals',
       '/referrals/{referralId}/acknowledgement', '/referrals/{referralId}/acceptance', '/referrals/{referralId}/decline',
-      '/referrals/{referralId}/completion',
+      '/referrals/{referralId}/completion', '/referrals/{referralId}/re-referral', '/subjects/{subjectId}/coordinator',
     ];
     for (const path of commandPaths) {
       expect({ path, post: doc.paths[path]?.post !== undefined }).toEqual({ path, post: true });

@@ -112,18 +112,20 @@ describe('HTTP API: commands', () => {
       expectCreated(accept, `referral-${referral.referralId}`, ['ReferralAcknowledged', 'ReferralAccepted']);
     });
 
-    it('imdi grants residence with family reunification (sponsor registered first) and links the household', async () => {
+    it('imdi grants residence with family reunification (sponsor registered first), linking the household in the same step', async () => {
       const sponsorId = await api.registerSubject({ givenName: 'Yonas' });
-      const granted = await api.post(`/subjects/${subjectId}/residence`, { familyReunification: true, sponsorId, municipality: '0301', grantedOn: '2026-11-01' }, { as: 'imdi' });
-      const body = expectCreated(granted, `subject-${subjectId}`, ['ResidenceGranted']);
-      expect(body.nextRevision).toBe(1);
-      expect((await lastEvent(`subject-${subjectId}`))).toMatchObject({
+      const granted = await api.post(`/subjects/${subjectId}/residence`, { familyReunification: true, sponsorId, relationToSponsor: 'spouse', municipality: '0301', grantedOn: '2026-11-01' }, { as: 'imdi' });
+      const body = expectCreated(granted, `subject-${subjectId}`, ['ResidenceGranted', 'HouseholdLinked']);
+      expect(body.nextRevision).toBe(2);
+      const events = (await api.allEvents()).filter((e) => e.streamId === `subject-${subjectId}`);
+      expect(events[1]).toMatchObject({
         type: 'ResidenceGranted', data: { subjectId, familyReunification: true, sponsorId, municipality: '0301', grantedOn: '2026-11-01', recordedBy: 'imdi' },
         metadata: { agency: 'imdi' },
       });
-      const linked = await api.post(`/subjects/${subjectId}/household`, { memberId: sponsorId, relation: 'spouse' }, { as: 'imdi' });
-      expect(expectCreated(linked, `subject-${subjectId}`, ['HouseholdLinked']).nextRevision).toBe(2);
-      expect((await lastEvent(`subject-${subjectId}`)).data).toMatchObject({ subjectId, memberId: sponsorId, relation: 'spouse', linkedBy: 'imdi' });
+      expect(events[2].data).toMatchObject({ subjectId, memberId: sponsorId, relation: 'spouse', linkedBy: 'imdi' });
+      // Linking the same member again by hand is refused: the household already holds them.
+      const again = await api.post(`/subjects/${subjectId}/household`, { memberId: sponsorId, relation: 'spouse' }, { as: 'imdi' });
+      expect({ status: again.status, error: again.body.error }).toEqual({ status: 409, error: 'SUBJECT.ALREADY_LINKED' });
     });
   });
 

@@ -34,8 +34,17 @@ export interface AccessReport {
   /** Which disclosures the report can cover (the preparing officer's scope). */
   covers: string;
   view: 'person' | 'officer';
+  /** Whom the person can turn to: their designated coordinator, if they have one. */
+  coordinator?: ReportCoordinator;
   disclosures: number;
   recipients: Array<{ agency: string; name: string; entries: AccessReportEntry[] }>;
+}
+
+export interface ReportCoordinator {
+  agency: string;
+  name: string;
+  caseworker?: string;
+  since: string;
 }
 
 export interface AccessReportInput {
@@ -49,6 +58,7 @@ export interface AccessReportInput {
   now: string;
   /** The officer's view: postponed entries shown, with reason and date. */
   includePostponed: boolean;
+  coordinator?: { agency: string; caseworker?: string; since: string };
 }
 
 /**
@@ -86,6 +96,7 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
     subjectId: input.subjectId, preparedAt: input.now,
     preparedBy: { agency: input.preparedBy, name: input.agencyName(input.preparedBy) },
     covers: input.covers, view: input.includePostponed ? 'officer' : 'person',
+    ...(input.coordinator ? { coordinator: { ...input.coordinator, name: input.agencyName(input.coordinator.agency) } } : {}),
     disclosures: recipients.reduce((n, r) => n + r.entries.length, 0), recipients,
   };
 }
@@ -132,6 +143,9 @@ export function renderAccessReportText(report: AccessReport): string {
     `Prepared ${when(report.preparedAt)} by ${report.preparedBy.name}`,
     `Covers: ${report.covers}`,
     ...(report.view === 'officer' ? ['OFFICER VIEW: includes entries whose notice to the person is postponed. Do not hand this version to the person.'] : []),
+    ...(report.coordinator
+      ? [`Your coordinator: ${report.coordinator.name}${report.coordinator.caseworker ? `, ${report.coordinator.caseworker}` : ''} (since ${report.coordinator.since.slice(0, 10)}). Turn to them with questions about your services.`]
+      : []),
     '',
     report.disclosures === 0
       ? 'No information about you has been shared.'

@@ -36,6 +36,7 @@ const PROJECTION_TEXT: Record<string, string> = {
   'contact-history': 'your contacts with services',
   'consent-registry': 'your consents',
   'referral-board': 'referrals about you',
+  coordination: 'the coordinator\'s overview of which services you are in contact with',
 };
 
 export const projectionText = (projection: string): string => PROJECTION_TEXT[projection] ?? `the read model "${projection}"`;

@@ -89,7 +89,7 @@ function basisHolds(basis: Basis, state: SubjectPolicyState, me: string, owner: 
     case 'referral':
       return record.kind === 'referral' && record.referralId === basis.referralId && state.referrals[basis.referralId]?.to === me;
     case 'coordination': {
-      if (state.coordinator?.agency !== me || !['contact_log', 'referral'].includes(category)) return false;
+      if (state.coordinator?.agency !== me || !['contact_log', 'referral'].includes(category) || !['coordination', 'follow_up'].includes(purpose)) return false;
       const d = state.coordinator.basis;
       if (d.kind === 'legal') return covers(policyCatalog.current().find((e) => e.id === d.entryId)?.to ?? [], meRef.kind);
       const c = state.consent.consents[d.consentId];

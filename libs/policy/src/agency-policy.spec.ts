@@ -149,3 +149,47 @@ describe('referrals disclose their own content to the receiver', () => {
     expect(decide('oslo-health', { ...referral, referralId: 'other' }, { state }).allowed).toBe(false);
   });
 });
+
+describe('the designated coordinator', () => {
+  const designated = (basis: { kind: 'consent'; consentId: string } | { kind: 'legal'; entryId: string }, agency = 'oslo-refugee') => ({
+    type: 'CoordinatorDesignated', position: 50, data: { subjectId: SUBJECT, agency, basis, designatedBy: 'oslo-refugee' },
+  });
+  const consent = consentGiven({ consentId: 'c-coord', recipients: [{ agency: 'oslo-refugee' }], categories: ['identity'], purposes: ['settlement'] });
+  const healthContact = contact('oslo-health', ['contact_log', 'health']);
+  const nurseContact = contact('oslo-adult-learning', ['contact_log']);
+  const referral: DisclosableRecord = { kind: 'referral', subjectId: SUBJECT, ownerAgency: 'oslo-adult-learning', categories: ['referral'], referralId: 'r-1' };
+
+  it('sees that contacts and referrals exist on its designation alone, never their content', () => {
+    const state = stateOf(consent, designated({ kind: 'consent', consentId: 'c-coord' }));
+    expect(decide('oslo-refugee', nurseContact, { state, purpose: 'coordination' })).toMatchObject({
+      allowed: true, bases: [{ kind: 'coordination', agency: 'oslo-refugee', designationBasis: { kind: 'consent', consentId: 'c-coord' } }],
+    });
+    expect(decide('oslo-refugee', referral, { state, purpose: 'follow_up' }).allowed).toBe(true);
+    expect(decide('oslo-refugee', healthContact, { state, purpose: 'coordination' })).toMatchObject({ allowed: false, permittedCategories: ['contact_log'] });
+  });
+
+  it('only for coordination and follow-up', () => {
+    const state = stateOf(consent, designated({ kind: 'consent', consentId: 'c-coord' }));
+    for (const purpose of ['introduction_programme', 'care', 'settlement'] as const) {
+      expect(decide('oslo-refugee', nurseContact, { state, purpose }).bases.some((b) => b.kind === 'coordination')).toBe(false);
+    }
+  });
+
+  it('only the agency designated now: a new designation ends the previous one', () => {
+    const state = stateOf(consent, designated({ kind: 'consent', consentId: 'c-coord' }), designated({ kind: 'legal', entryId: 'paa-13b-1-5' }, 'nav-oslo'));
+    expect(decide('oslo-refugee', nurseContact, { state, purpose: 'coordination' }).allowed).toBe(false);
+    expect(decide('oslo-health', nurseContact, { state, purpose: 'coordination' }).allowed).toBe(false);
+  });
+
+  it('ends when the consent it was designated on is withdrawn, or never began if the consent does not name it', () => {
+    const withdrawn = stateOf(consent, designated({ kind: 'consent', consentId: 'c-coord' }), consentWithdrawn('c-coord', '2026-05-01T00:00:00Z'));
+    expect(decide('oslo-refugee', nurseContact, { state: withdrawn, purpose: 'coordination' }).allowed).toBe(false);
+    const other = consentGiven({ consentId: 'c-nav', recipients: [{ agency: 'nav-oslo' }], categories: ['identity'] });
+    expect(decide('oslo-refugee', nurseContact, { state: stateOf(other, designated({ kind: 'consent', consentId: 'c-nav' })), purpose: 'coordination' }).allowed).toBe(false);
+  });
+
+  it('on a legal basis only when that entry reaches the coordinator\'s kind', () => {
+    expect(decide('oslo-refugee', nurseContact, { state: stateOf(designated({ kind: 'legal', entryId: 'paa-13b-1-5' })), purpose: 'coordination' }).allowed).toBe(true);
+    expect(decide('oslo-refugee', nurseContact, { state: stateOf(designated({ kind: 'legal', entryId: 'no-such-entry' })), purpose: 'coordination' }).allowed).toBe(false);
+  });
+});

@@ -104,7 +104,7 @@ export class AgencyPolicy {
     for (const [referralId, r] of referralsToMe) {
       rules.push({ action: 'read', subject: 'Record', conditions: { kind: 'referral', referralId }, reason: JSON.stringify({ kind: 'referral', referralId, referralBasis: r.basis } satisfies Basis) });
     }
-    const coordination = coordinationRule(catalog, state, me, at);
+    const coordination = COORDINATION_PURPOSES.includes(purpose) ? coordinationRule(catalog, state, me, at) : undefined;
     if (coordination) rules.push(coordination);
     if (namingMe.length > 0) {
       // A consent that names an agency is shown to it, so it can cite it.
@@ -151,6 +151,8 @@ export class AgencyPolicy {
 
 /** What a coordinator sees on its designation alone: that contacts and referrals exist, never their content. */
 export const COORDINATION_CATEGORIES: readonly DataCategory[] = ['contact_log', 'referral'];
+/** ...and only to coordinate and follow up, not for its own casework. */
+export const COORDINATION_PURPOSES: readonly Purpose[] = ['coordination', 'follow_up'];
 
 /**
  * The designated coordinator's metadata rule, while its designation holds: a designation on

@@ -35,7 +35,7 @@ describe('person-overview projection', () => {
     expect(state.openReferrals).toEqual([
       {
         referralId: 'r-3-amina', from: REFUGEE, to: HOUSING, status: 'sent', acknowledgeBy: '2026-01-13T10:00:00Z', answerBy: '2026-01-18T10:00:00Z',
-        ownerAgency: REFUGEE, categories: ['housing'],
+        ownerAgency: REFUGEE, categories: ['housing'], escalations: [{ deadline: 'acknowledgement', escalatedAt: '2026-01-13T11:00:00Z' }],
       },
       {
         referralId: 'r-1-amina', from: HEALTH, to: CHILD_WELFARE, status: 'accepted', acknowledgeBy: '2026-01-12T10:00:00Z', answerBy: '2026-01-24T10:00:00Z',
@@ -76,7 +76,9 @@ describe('person-overview projection', () => {
   });
 
   it('returns the same state for events that change nothing, so the runtime writes nothing', () => {
+    // An escalation of a referral that is no longer open changes nothing.
     const [escalated] = recorded(scenario()).filter((e) => e.type === 'ReferralEscalated');
-    expect(overview.evolve(state, escalated)).toBe(state);
+    const closed = { ...escalated, data: { ...escalated.data, referralId: 'r-2-amina' } };
+    expect(overview.evolve(state, closed)).toBe(state);
   });
 });

@@ -1,6 +1,6 @@
 import {
   assertNever, type ConsentDecision, type ConsentRecipient, type ContactChannel, type DataCategory, type DomainEvent,
-  type HouseholdRelation, type Purpose, type ReferralStatus,
+  type HouseholdRelation, type Purpose, type ReferralDeadline, type ReferralStatus,
 } from '@samhandling/domain';
 import type { RecordedEvent } from '@samhandling/event-store';
 import { asDomainEvent, byInstant, compact, subjectOf } from './domain-event';
@@ -41,6 +41,8 @@ export interface OverviewReferral extends Labelled {
   status: ReferralStatus;
   acknowledgeBy: string;
   answerBy: string;
+  /** Deadlines that passed unanswered, as the scheduler recorded them. */
+  escalations?: Array<{ deadline: ReferralDeadline; escalatedAt: string }>;
 }
 
 /** Expiry is left to the reader (it depends on the moment of reading); withdrawal is a fact. */
@@ -162,8 +164,10 @@ function evolveOverview(s: PersonOverview, event: DomainEvent): PersonOverview {
     case 'ReferralDeclined':
     case 'ReferralCompleted':
       return evolveReferral(s, event.data.referralId, () => undefined);
-    case 'ReferralEscalated':
-      return s;
+    case 'ReferralEscalated': {
+      const { deadline, escalatedAt } = event.data;
+      return evolveReferral(s, event.data.referralId, (r) => ({ ...r, escalations: [...(r.escalations ?? []), { deadline, escalatedAt }] }));
+    }
     default:
       return assertNever(event);
   }

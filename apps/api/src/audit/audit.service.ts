@@ -1,6 +1,8 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { AuditTrail, buildAccessReport, DisclosureLog, type AccessReport, type AuditPage, type AuditRecord, type DisclosureFilter } from '@samhandling/audit';
 import { LegalBasisCatalog } from '@samhandling/policy';
+import type { PersonOverview, ProjectionRuntime } from '@samhandling/projections';
+import { PROJECTIONS } from '../reads/reads.providers';
 import type { Caller } from '../auth/token-verifier';
 import { AgencyDirectory } from '../config/agency-directory';
 import type { BreakGlassQueueDto, DisclosureFiltersDto, DisclosureQueryDto, PostponementDto, ReviewDto } from './audit.dto';
@@ -16,6 +18,7 @@ export class AuditService {
     private readonly log: DisclosureLog,
     private readonly catalog: LegalBasisCatalog,
     private readonly directory: AgencyDirectory,
+    @Inject(PROJECTIONS) private readonly projections: ProjectionRuntime,
   ) {}
 
   query(caller: Caller, dto: DisclosureQueryDto): Promise<AuditPage> {
@@ -60,8 +63,11 @@ export class AuditService {
     const scope = officerScope(caller, this.directory);
     const records: AuditRecord[] = [];
     for await (const page of this.trail.all(scope, { subjectId, kinds: ['pull', 'push', 'break_glass'] })) records.push(...page);
+    await this.projections.catchUp();
+    const designated = (await this.projections.get<PersonOverview>('person-overview', subjectId))?.coordinator;
+    const coordinator = designated && { agency: designated.agency, since: designated.designatedAt, ...(designated.caseworker ? { caseworker: designated.caseworker } : {}) };
     return buildAccessReport({
-      subjectId, records, catalog: this.catalog, agencyName: this.agencyName,
+      subjectId, records, catalog: this.catalog, agencyName: this.agencyName, ...(coordinator ? { coordinator } : {}),
       preparedBy: caller.agency.id, covers: scope.covers, now: new Date().toISOString(), includePostponed,
     });
   }

@@ -1,4 +1,4 @@
-import type { ContactCommand, ConsentCommand, ReferralCommand, SubjectCommand } from '@samhandling/domain';
+import type { ContactCommand, ConsentCommand, ReferralCommand, ReReferral, SubjectCommand } from '@samhandling/domain';
 import type { CommandContext } from './handle-command';
 
 /** Bus messages, one per aggregate: the handler checks cross-stream rules, then decides. */
@@ -13,6 +13,11 @@ export class ConsentCommandMessage {
 }
 export class ReferralCommandMessage {
   constructor(readonly command: ReferralCommand, readonly context: CommandContext) {}
+}
+
+/** Re-send a declined referral in one step: the handler reads the declined one and sends a new one. */
+export class ReReferralMessage {
+  constructor(readonly declinedReferralId: string, readonly input: ReReferral, readonly context: CommandContext, readonly now = new Date()) {}
 }
 
 /** Command metadata from the request context; the clock is read here, never inside decide. */

@@ -1,20 +1,28 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
-  consentDecider, consentStream, contactDecider, notFound, contactStream, referralDecider, referralStream, subjectDecider, subjectStream,
+  conflict, consentDecider, consentStatusAt, consentStream, contactDecider, fold, invalid, notFound, contactStream, recipientCovers, referralDecider,
+  referralStream, reReferral, subjectDecider, subjectStream, type ConsentEvent, type CoordinatorBasis, type ReferralEvent,
 } from '@samhandling/domain';
 import type { EventStore } from '@samhandling/event-store';
+import { LegalBasisCatalog } from '@samhandling/policy';
 import { AgencyDirectory } from '../config/agency-directory';
 import { EVENT_STORE } from '../store/store.module';
-import { ConsentCommandMessage, ContactCommandMessage, ReferralCommandMessage, SubjectCommandMessage } from './command-message';
+import { ConsentCommandMessage, ContactCommandMessage, metadataOf, ReferralCommandMessage, ReReferralMessage, SubjectCommandMessage } from './command-message';
 import { handleCommand, type CommandResult } from './handle-command';
 import { requireAgency, requireKind, requireSubject } from './preconditions';
 
 @CommandHandler(SubjectCommandMessage)
 export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMessage, CommandResult> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly directory: AgencyDirectory) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore, private readonly directory: AgencyDirectory, private readonly catalog: LegalBasisCatalog,
+  ) {}
 
   async execute({ command, context }: SubjectCommandMessage): Promise<CommandResult> {
+    if (command.type === 'DesignateCoordinator') {
+      requireAgency(this.directory, command.data.agency, 'Coordinator');
+      await this.requireDesignationBasis(command.data.subjectId, command.data.agency, command.data.basis, command.metadata.now);
+    }
     if (command.type === 'GrantResidence') {
       // Residence permits are decided by the national immigration authorities, not municipalities.
       requireKind(this.directory, context.agency, ['national_authority'], 'Recording a residence permit');
@@ -22,6 +30,30 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
     }
     if (command.type === 'LinkHousehold') await requireSubject(this.store, command.data.memberId, 'Household member');
     return handleCommand(this.store, subjectDecider, subjectStream(command.data.subjectId), command, context);
+  }
+
+  /**
+   * A coordinator sees who is involved with the person: that needs the person's consent naming
+   * the coordinator, active now, or a catalog entry that reaches the coordinator's kind (never a
+   * voluntary organisation: they take part on consent only).
+   */
+  private async requireDesignationBasis(subjectId: string, agency: string, basis: CoordinatorBasis, now: string): Promise<void> {
+    const kind = this.directory.get(agency)!.kind;
+    if (basis.kind === 'legal') {
+      const entry = this.catalog.current().find((e) => e.id === basis.entryId);
+      if (!entry || entry.consentRequired || (entry.to !== '*' && !entry.to.includes(kind))) {
+        throw invalid('COORDINATOR.BASIS_NOT_APPLICABLE', `Catalog entry ${basis.entryId} gives no basis for ${agency} (${kind}) to coordinate`);
+      }
+      return;
+    }
+    const consents = fold(consentDecider, (await this.store.readStream(consentStream(subjectId))) as unknown as ConsentEvent[]);
+    const consent = consents.consents[basis.consentId];
+    if (!consent) throw notFound('CONSENT.NOT_FOUND', `Consent ${basis.consentId} does not exist for this person`);
+    if (consent.decision !== 'permit' || !consent.recipients.some((r) => recipientCovers(r, agency, kind))) {
+      throw invalid('COORDINATOR.CONSENT_NOT_NAMING', `Consent ${basis.consentId} does not permit sharing with ${agency}`);
+    }
+    const status = consentStatusAt(consent, now);
+    if (status !== 'active') throw conflict('COORDINATOR.CONSENT_NOT_ACTIVE', `Consent ${basis.consentId} is ${status}`);
   }
 }
 
@@ -69,5 +101,16 @@ export class ReferralCommandHandler implements ICommandHandler<ReferralCommandMe
   private async requireReferral(referralId: string): Promise<void> {
     const head = await this.store.readStream(referralStream(referralId), { limit: 1 });
     if (head.length === 0) throw notFound('REFERRAL.NOT_FOUND', `Referral ${referralId} does not exist`);
+  }
+}
+
+@CommandHandler(ReReferralMessage)
+export class ReReferralHandler implements ICommandHandler<ReReferralMessage, CommandResult> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly bus: CommandBus) {}
+
+  async execute({ declinedReferralId, input, context, now }: ReReferralMessage): Promise<CommandResult> {
+    const history = (await this.store.readStream(referralStream(declinedReferralId))) as unknown as ReferralEvent[];
+    const send = reReferral(fold(referralDecider, history), declinedReferralId, input, metadataOf(context, now));
+    return this.bus.execute<ReferralCommandMessage, CommandResult>(new ReferralCommandMessage(send, context));
   }
 }

@@ -31,13 +31,14 @@ export class Disclosing {
    * contact_log category plus any special category (a contact with the health service is itself
    * health information) — with the content fields named as redacted.
    */
-  fullOrMetadata<T extends object, M extends object>(path: string, record: DisclosableRecord, value: T, metadata: M, contentFields: string[]) {
+  fullOrMetadata<T extends object, M extends object>(
+    path: string, record: DisclosableRecord, value: T, metadata: M, contentFields: string[], metaCategories = metadataCategories(record.categories),
+  ) {
     const decision = this.policy.decide(record);
     if (decision.allowed) {
       this.disclosed.push({ path, record, categories: record.categories, bases: decision.bases });
       return { ...value, bases: decision.bases.map(describe) };
     }
-    const metaCategories = metadataCategories(record.categories);
     const meta = this.policy.decide({ ...record, categories: metaCategories });
     if (!meta.allowed) return this.refuse(record, decision.denial ?? meta.denial);
     this.disclosed.push({ path: `${path}#metadata`, record: { ...record, categories: metaCategories }, categories: metaCategories, bases: meta.bases });

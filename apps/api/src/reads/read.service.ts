@@ -8,9 +8,9 @@ import type { Caller } from '../auth/token-verifier';
 import { AgencyDirectory } from '../config/agency-directory';
 import { Disclosing, describe, strongestDenial } from './disclose-items';
 import { PROJECTIONS } from './reads.providers';
-import { consentRegistryView, contactHistoryView, personOverviewView } from './views';
+import { consentRegistryView, contactHistoryView, coordinationView, personOverviewView } from './views';
 
-export const READABLE_PROJECTIONS = ['person-overview', 'contact-history', 'consent-registry'] as const;
+export const READABLE_PROJECTIONS = ['person-overview', 'contact-history', 'consent-registry', 'coordination'] as const;
 export type ReadableProjection = (typeof READABLE_PROJECTIONS)[number];
 
 export interface ReadRequest {
@@ -39,8 +39,11 @@ export class ReadService {
   async read(request: ReadRequest) {
     await this.runtime.catchUp();
     const { subjectId, caller } = request;
-    const state = await this.runtime.get<unknown>(request.projection, subjectId);
     const registered = await this.runtime.get<PersonOverview>('person-overview', subjectId);
+    // The coordinator's overview is composed from the person overview and the contact history.
+    const state = request.projection === 'coordination'
+      ? { overview: registered, history: (await this.runtime.get<ContactHistory>('contact-history', subjectId)) ?? emptyState('contact-history', subjectId) }
+      : await this.runtime.get<unknown>(request.projection, subjectId);
     if (!registered?.identity) throw new NotFoundException({ error: 'SUBJECT.NOT_FOUND', message: `Subject ${subjectId} is not registered` });
     const policyState = (await this.runtime.get<SubjectPolicyState>('policy-state', subjectId)) ?? initialSubjectPolicyState(subjectId);
     const at = new Date().toISOString();
@@ -52,7 +55,7 @@ export class ReadService {
     const data = this.view(request.projection, state ?? emptyState(request.projection, subjectId), d, at);
     const requestId = request.requestId ?? randomUUID();
     // The point of the log this read was decided at: every projection has caught up to it.
-    const logPosition = this.runtime.checkpoint(request.projection);
+    const logPosition = this.runtime.checkpoint(request.projection === 'coordination' ? 'person-overview' : request.projection);
     const base = {
       id: disclosureId('pull', caller.agency.id, requestId),
       occurredAt: at, subjectId, recipient: { agency: caller.agency.id, actor: caller.actor },
@@ -138,6 +141,10 @@ export class ReadService {
       case 'person-overview': return personOverviewView(state as PersonOverview, d, at);
       case 'contact-history': return contactHistoryView(state as ContactHistory, d);
       case 'consent-registry': return consentRegistryView(state as ConsentRegistry, d, at);
+      case 'coordination': {
+        const { overview, history } = state as { overview: PersonOverview; history: ContactHistory };
+        return coordinationView(overview, history, d, at);
+      }
     }
   }
 
@@ -151,6 +158,7 @@ function emptyState(projection: ReadableProjection, subjectId: string): unknown 
   switch (projection) {
     case 'contact-history': return { subjectId, contacts: [] };
     case 'consent-registry': return { subjectId, consents: [] };
+    case 'coordination': return { overview: emptyState('person-overview', subjectId), history: emptyState('contact-history', subjectId) };
     case 'person-overview': return { subjectId, household: [], involvedAgencies: [], latestContactPerAgency: {}, openReferrals: [], consentSummary: [] };
   }
 }

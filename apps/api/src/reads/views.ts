@@ -9,6 +9,7 @@ const expiry = (c: { validFrom: string; validUntil?: string; withdrawnAt?: strin
 /** Person overview as one agency may see it: each section and item decided on its own. */
 export function personOverviewView(s: PersonOverview, d: Disclosing, at: string) {
   const subjectId = s.subjectId;
+  const coordinator = s.coordinator && d.full('coordinator', { kind: 'coordination', subjectId, ownerAgency: s.coordinator.ownerAgency, categories: ['contact_log'] }, s.coordinator);
   const identity = s.identity && d.full('identity', { kind: 'identity', subjectId, ownerAgency: s.identity.ownerAgency, categories: s.identity.categories }, s.identity);
   const residence = s.residence && d.full('residence', {
     kind: 'residence', subjectId, ownerAgency: s.residence.ownerAgency,
@@ -30,7 +31,7 @@ export function personOverviewView(s: PersonOverview, d: Disclosing, at: string)
     ...openReferrals.flatMap((r) => [r.from, r.to]), ...household.map((h) => h.ownerAgency),
   ])].sort();
   return {
-    subjectId, identity, residence, household, involvedAgencies,
+    subjectId, coordinator, identity, residence, household, involvedAgencies,
     latestContactPerAgency: Object.fromEntries(contacts.map((c) => [c.ownerAgency, c])),
     openReferrals, consentSummary,
   };
@@ -53,5 +54,30 @@ export function consentRegistryView(s: ConsentRegistry, d: Disclosing, at: strin
     consents: present(s.consents.map((c) => d.full(`consents/${c.consentId}`,
       { kind: 'consent', subjectId: s.subjectId, ownerAgency: c.ownerAgency, categories: c.categories, consentId: c.consentId },
       { ...c, status: expiry(c, at) }))),
+  };
+}
+
+/**
+ * The coordinator's overview: every involved service, the open referrals with their state and
+ * escalations, and every contact — as metadata on the designation alone, with content only
+ * where the policy gives the coordinator a basis for it.
+ */
+export function coordinationView(o: PersonOverview, h: ContactHistory, d: Disclosing, at: string) {
+  const subjectId = o.subjectId;
+  const coordinator = o.coordinator && d.full('coordinator', { kind: 'coordination', subjectId, ownerAgency: o.coordinator.ownerAgency, categories: ['contact_log'] }, o.coordinator);
+  const involvedAgencies = present(o.involvedAgencies.map((agency) =>
+    d.full(`involvedAgencies/${agency}`, { kind: 'contact', subjectId, ownerAgency: agency, categories: ['contact_log'] }, { agency })));
+  const overdue = (r: PersonOverview['openReferrals'][number]) =>
+    (r.status === 'sent' && Date.parse(r.acknowledgeBy) < Date.parse(at)) || (r.status !== 'accepted' && Date.parse(r.answerBy) < Date.parse(at));
+  const openReferrals = present(o.openReferrals.map((r) => {
+    const metadata = { referralId: r.referralId, from: r.from, to: r.to, status: r.status, acknowledgeBy: r.acknowledgeBy, answerBy: r.answerBy, escalations: r.escalations ?? [] };
+    return d.fullOrMetadata(`openReferrals/${r.referralId}`,
+      { kind: 'referral', subjectId, ownerAgency: r.ownerAgency, categories: ['referral', ...r.categories], referralId: r.referralId },
+      { ...r, escalations: r.escalations ?? [] }, metadata, ['categories'], ['referral']);
+  })).map((r) => ({ ...r, overdue: overdue(r as PersonOverview['openReferrals'][number]) }))
+    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || Date.parse(a.answerBy) - Date.parse(b.answerBy));
+  return {
+    subjectId, coordinator, involvedAgencies: involvedAgencies.map((a) => a.agency), openReferrals,
+    contacts: contactHistoryView(h, d).contacts,
   };
 }

@@ -3,12 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { ReferralBasis, ReferralCommand } from '@samhandling/domain';
-import { metadataOf, plain, ReferralCommandMessage } from '../commands/command-message';
+import { metadataOf, plain, ReferralCommandMessage, ReReferralMessage } from '../commands/command-message';
 import type { CommandContext, CommandResult } from '../commands/handle-command';
 import { CommandEndpoint } from '../http/api-docs';
 import { CommandCtx } from '../http/command-context';
 import { respond } from '../http/respond';
-import { AcceptReferralDto, CompleteReferralDto, DeclineReferralDto, SendReferralDto } from './referrals.dto';
+import { AcceptReferralDto, CompleteReferralDto, DeclineReferralDto, ReReferDto, SendReferralDto } from './referrals.dto';
 
 type AnswerCommand = Exclude<ReferralCommand, { type: 'SendReferral' | 'EscalateReferral' }>;
 
@@ -51,6 +51,16 @@ export class ReferralsController {
   @CommandEndpoint('ReferralCompleted')
   complete(@Param('referralId', ParseUUIDPipe) referralId: string, @Body() dto: CompleteReferralDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.answer({ type: 'CompleteReferral', data: { ...plain(dto), referralId }, metadata: metadataOf(ctx) }, ctx, res);
+  }
+
+  @Post(':referralId/re-referral')
+  @ApiOperation({
+    summary: 'Re-refer a declined referral in one step (its sender): same matter, basis and categories, to the suggested agency unless `to` says otherwise, chained by previousReferralId',
+  })
+  @CommandEndpoint('ReferralSent')
+  async reRefer(@Param('referralId', ParseUUIDPipe) referralId: string, @Body() dto: ReReferDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    const result = await this.bus.execute<ReReferralMessage, CommandResult>(new ReReferralMessage(referralId, plain(dto), ctx));
+    return respond(res, result);
   }
 
   private answer(command: AnswerCommand, ctx: CommandContext, res: Response) {

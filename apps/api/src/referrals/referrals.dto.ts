@@ -33,6 +33,16 @@ export class SendReferralDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'The declined referral this one follows up' }) @IsOptional() @IsUUID() previousReferralId?: string;
 }
 
+export class ReReferDto {
+  @ApiProperty({ format: 'uuid', description: 'Id of the new referral' }) @IsUUID() referralId: string;
+  @ApiPropertyOptional({ example: 'nav-oslo', description: 'Defaults to the agency the decliner suggested' })
+  @IsOptional() @Matches(AGENCY_ID, { message: 'to must be an agency id' })
+  to?: string;
+  @ApiPropertyOptional({ maxLength: 4000, description: 'Defaults to the declined referral\'s reason' }) @IsOptional() @IsString() @Length(1, 4000) reason?: string;
+  @ApiProperty() @IsISO8601({ strict: true }) acknowledgeBy: string;
+  @ApiProperty() @IsISO8601({ strict: true }) answerBy: string;
+}
+
 export class AcceptReferralDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 2000) note?: string;
 }

@@ -7,7 +7,7 @@ import type { CommandContext, CommandResult } from '../commands/handle-command';
 import { CommandEndpoint } from '../http/api-docs';
 import { CommandCtx } from '../http/command-context';
 import { respond } from '../http/respond';
-import { GrantResidenceDto, LinkHouseholdDto, RegisterSubjectDto } from './subjects.dto';
+import { DesignateCoordinatorDto, GrantResidenceDto, LinkHouseholdDto, RegisterSubjectDto } from './subjects.dto';
 
 @ApiTags('subjects')
 @Controller('subjects')
@@ -46,6 +46,25 @@ export class SubjectsController {
   ) {
     const result = await this.bus.execute<SubjectCommandMessage, CommandResult>(
       new SubjectCommandMessage({ type: 'LinkHousehold', data: { ...plain(dto), subjectId }, metadata: metadataOf(ctx) }, ctx),
+    );
+    return respond(res, result);
+  }
+
+  @Post(':subjectId/coordinator')
+  @ApiOperation({
+    summary: 'DesignateCoordinator: the single point of entry for the person, on their consent (naming that agency) or a catalog basis',
+  })
+  @CommandEndpoint('CoordinatorDesignated')
+  async designateCoordinator(
+    @Param('subjectId', ParseUUIDPipe) subjectId: string, @Body() dto: DesignateCoordinatorDto,
+    @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) res: Response,
+  ) {
+    const { agency, caseworker, basis } = plain(dto);
+    const designation = basis.kind === 'legal' ? { kind: 'legal' as const, entryId: basis.entryId! } : { kind: 'consent' as const, consentId: basis.consentId! };
+    const result = await this.bus.execute<SubjectCommandMessage, CommandResult>(
+      new SubjectCommandMessage({
+        type: 'DesignateCoordinator', data: { subjectId, agency, ...(caseworker !== undefined ? { caseworker } : {}), basis: designation }, metadata: metadataOf(ctx),
+      }, ctx),
     );
     return respond(res, result);
   }

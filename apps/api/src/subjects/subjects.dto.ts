@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
 import { HOUSEHOLD_RELATIONS, type HouseholdRelation } from '@samhandling/domain';
 
 export class RegisterSubjectDto {
@@ -26,6 +27,10 @@ export class GrantResidenceDto {
   @IsOptional() @IsUUID()
   sponsorId?: string;
 
+  @ApiPropertyOptional({ enum: HOUSEHOLD_RELATIONS, description: 'What the sponsor is to this person; the household is linked in the same step' })
+  @IsOptional() @IsIn(HOUSEHOLD_RELATIONS)
+  relationToSponsor?: HouseholdRelation;
+
   @ApiProperty({ example: '0301', description: 'Municipality number of settlement' })
   @Matches(/^\d{4}$/, { message: 'municipality must be a 4-digit municipality number' })
   municipality: string;
@@ -36,4 +41,28 @@ export class GrantResidenceDto {
 export class LinkHouseholdDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() memberId: string;
   @ApiProperty({ enum: HOUSEHOLD_RELATIONS }) @IsIn(HOUSEHOLD_RELATIONS) relation: HouseholdRelation;
+}
+
+export class CoordinatorBasisDto {
+  @ApiProperty({ enum: ['legal', 'consent'] }) @IsIn(['legal', 'consent']) kind: 'legal' | 'consent';
+
+  @ApiPropertyOptional({ description: 'Legal-basis catalog entry id, when kind is legal' })
+  @ValidateIf((b: CoordinatorBasisDto) => b.kind === 'legal') @IsString() @Length(1, 100)
+  entryId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Consent id, when kind is consent: an active consent naming the coordinator' })
+  @ValidateIf((b: CoordinatorBasisDto) => b.kind === 'consent') @IsUUID()
+  consentId?: string;
+}
+
+export class DesignateCoordinatorDto {
+  @ApiProperty({ example: 'oslo-refugee', description: 'The coordinating agency' })
+  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'agency must be an agency id' })
+  agency: string;
+
+  @ApiPropertyOptional({ description: 'The caseworker the person can turn to (name or role)', maxLength: 200 })
+  @IsOptional() @IsString() @Length(1, 200)
+  caseworker?: string;
+
+  @ApiProperty({ type: CoordinatorBasisDto }) @ValidateNested() @Type(() => CoordinatorBasisDto) @IsDefined() basis: CoordinatorBasisDto;
 }

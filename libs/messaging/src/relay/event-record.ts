@@ -30,6 +30,9 @@ export function eventRecord(event: RecordedEvent, tracker: PolicyTracker): Event
       return make('residence', own(d.recordedBy), d.familyReunification === true ? ['residence', 'family_situation'] : ['residence']);
     case 'HouseholdLinked':
       return make('household', own(d.linkedBy), ['family_situation']);
+    case 'CoordinatorDesignated':
+      // That a service coordinates for the person: the coordinator hears of it on its designation.
+      return make('coordination', own(d.designatedBy), ['contact_log']);
     case 'ContactRecorded':
       return make('contact', own(d.agency), categoriesOf(d.categories));
     case 'ConsentGiven':
@@ -48,10 +51,9 @@ export function eventRecord(event: RecordedEvent, tracker: PolicyTracker): Event
       // it gets it back as its own too. The receiver gets it on the referral's own basis.
       const route = tracker.route(String(d.referralId));
       if (!route) return undefined;
-      const record: DisclosableRecord = {
-        kind: 'referral', subjectId: route.subjectId, ownerAgency: route.from, referralId: String(d.referralId),
-        categories: unique(['referral', ...route.categories]),
-      };
+      // An escalation says only that a deadline passed: referral metadata, which a coordinator may see.
+      const categories: DataCategory[] = event.type === 'ReferralEscalated' ? ['referral'] : unique(['referral', ...route.categories]);
+      const record: DisclosableRecord = { kind: 'referral', subjectId: route.subjectId, ownerAgency: route.from, referralId: String(d.referralId), categories };
       const writer = author ?? (typeof d.by === 'string' ? d.by : undefined);
       return { record, owners: unique([route.from, ...(writer ? [writer] : [])]) };
     }

@@ -80,7 +80,8 @@ export class PolicyTracker {
     const referrals = Object.entries(state.referrals).filter(([, r]) => r.to === agency.id);
     // A digest keeps the intern table small; SHA-256 makes two different facts sharing one impossible in practice.
     const involved = state.involved?.[agency.id] === true;
-    const key = createHash('sha256').update(JSON.stringify([consents, referrals, state.residenceMunicipality ?? null, involved])).digest('base64');
+    const coordinating = state.coordinator?.agency === agency.id ? state.coordinator.basis : null;
+    const key = createHash('sha256').update(JSON.stringify([consents, referrals, state.residenceMunicipality ?? null, involved, coordinating])).digest('base64');
     let signature = this.signatures.get(key);
     if (signature === undefined) {
       signature = this.signatures.size + 1;
