@@ -15,11 +15,12 @@ import { StoreModule } from './store/store.module';
 import { SubjectsController } from './subjects/subjects.controller';
 import { ReadsController } from './reads/reads.controller';
 import { ReadService } from './reads/read.service';
-import { ProjectionsShutdown, readProviders } from './reads/reads.providers';
+import { PROJECTIONS, ProjectionsShutdown, readProviders } from './reads/reads.providers';
 import { AuditController } from './audit/audit.controller';
 import { auditProviders } from './audit/audit.providers';
 import { FeedModule } from './feed/feed.module';
 import { inboxProviders } from './inbox/inbox.providers';
+import { FollowUpModule } from './follow-up/follow-up.module';
 
 /** Unknown fields are refused, not dropped: a typo in a field name must not pass silently. */
 export const validationPipe = new ValidationPipe({
@@ -35,7 +36,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), StoreModule, FeedModule],
+      imports: [CqrsModule.forRoot(), StoreModule, FeedModule, FollowUpModule],
       controllers: [HealthController, SubjectsController, ContactsController, ConsentsController, ReferralsController, ReadsController, AuditController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -49,7 +50,7 @@ export class AppModule {
         ...auditProviders,
         ...inboxProviders(validationPipe),
       ],
-      exports: [APP_CONFIG, AgencyDirectory],
+      exports: [APP_CONFIG, AgencyDirectory, PROJECTIONS],
       global: true,
     };
   }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { kafkaSettings, type KafkaSettings } from '@samhandling/messaging';
+import { schedulerSettings, type SchedulerConfig } from '../follow-up/scheduler-config';
 
 /** Everything the API reads from its environment, read once at start-up. */
 export interface AppConfig {
@@ -22,6 +23,8 @@ export interface AppConfig {
   kafka?: KafkaSettings;
   /** The Kafka inbox consumer, run inside the API when Kafka is configured (INBOX_ENABLED=false turns it off). */
   inbox: InboxConfig;
+  /** The referral deadline scheduler (SCHEDULER_ENABLED, SCHEDULER_INTERVAL_MS, ESCALATE_TO_COORDINATOR). */
+  scheduler: SchedulerConfig;
 }
 
 export interface InboxConfig {
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       partitions: positive(env, 'INBOX_TOPIC_PARTITIONS', 3),
       replicationFactor: positive(env, 'KAFKA_REPLICATION_FACTOR', 1),
     },
+    scheduler: schedulerSettings(env),
   };
 }
 
