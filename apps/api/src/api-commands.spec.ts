@@ -115,8 +115,8 @@ describe('HTTP API: commands', () => {
     it('imdi grants residence with family reunification (sponsor registered first), linking the household in the same step', async () => {
       const sponsorId = await api.registerSubject({ givenName: 'Yonas' });
       const granted = await api.post(`/subjects/${subjectId}/residence`, { familyReunification: true, sponsorId, relationToSponsor: 'spouse', municipality: '0301', grantedOn: '2026-11-01' }, { as: 'imdi' });
-      const body = expectCreated(granted, `subject-${subjectId}`, ['ResidenceGranted', 'HouseholdLinked']);
-      expect(body.nextRevision).toBe(2);
+      const body = expectCreated(granted, `subject-${subjectId}`, ['ResidenceGranted', 'HouseholdLinked', 'ArrivalNotice']);
+      expect(body.nextRevision).toBe(3);
       const events = (await api.allEvents()).filter((e) => e.streamId === `subject-${subjectId}`);
       expect(events[1]).toMatchObject({
         type: 'ResidenceGranted', data: { subjectId, familyReunification: true, sponsorId, municipality: '0301', grantedOn: '2026-11-01', recordedBy: 'imdi' },

@@ -7,6 +7,7 @@ const DOMAIN_EVENT_TYPES: Record<DomainEvent['type'], true> = {
   SubjectRegistered: true,
   ResidenceGranted: true,
   HouseholdLinked: true,
+  ArrivalNotice: true,
   CoordinatorDesignated: true,
   ContactRecorded: true,
   ConsentGiven: true,

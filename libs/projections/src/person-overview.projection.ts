@@ -93,6 +93,8 @@ export const PERSON_OVERVIEW_FIELD_CATEGORIES: Record<Exclude<keyof PersonOvervi
   consentSummary: [],
 };
 
+const INVERSE_RELATION: Record<HouseholdRelation, HouseholdRelation> = { spouse: 'spouse', child: 'parent', parent: 'child', sibling: 'sibling', other: 'other' };
+
 const involve = (s: PersonOverview, ...agencies: string[]): string[] =>
   [...new Set([...s.involvedAgencies, ...agencies])].sort();
 
@@ -121,7 +123,11 @@ function evolveOverview(s: PersonOverview, event: DomainEvent): PersonOverview {
       return { ...s, residence: compact<OverviewResidence>({ ...residence, ownerAgency: recordedBy, categories: ['residence'] }), involvedAgencies: involve(s, recordedBy) };
     }
     case 'HouseholdLinked': {
-      const { memberId, relation, linkedBy } = event.data;
+      const { linkedBy } = event.data;
+      // A link shows in both people's households: seen from the member, the relation is inverted.
+      const seenFromMember = event.data.memberId === s.subjectId;
+      const memberId = seenFromMember ? event.data.subjectId : event.data.memberId;
+      const relation = seenFromMember ? INVERSE_RELATION[event.data.relation] : event.data.relation;
       const link: OverviewHouseholdLink = { memberId, relation, ownerAgency: linkedBy, categories: ['family_situation'] };
       return { ...s, household: [...s.household.filter((h) => h.memberId !== memberId), link], involvedAgencies: involve(s, linkedBy) };
     }
@@ -164,6 +170,9 @@ function evolveOverview(s: PersonOverview, event: DomainEvent): PersonOverview {
     case 'ReferralDeclined':
     case 'ReferralCompleted':
       return evolveReferral(s, event.data.referralId, () => undefined);
+    case 'ArrivalNotice':
+      // A copy of facts the overview already holds (identity, residence, household), for the municipality.
+      return s;
     case 'ReferralEscalated': {
       const { deadline, escalatedAt } = event.data;
       return evolveReferral(s, event.data.referralId, (r) => ({ ...r, escalations: [...(r.escalations ?? []), { deadline, escalatedAt }] }));
@@ -180,6 +189,7 @@ export const personOverviewProjection: Projection<PersonOverview> = {
   keyOf(event, context) {
     const domain = asDomainEvent(event);
     const subjectId = domain && subjectOf(domain, context);
+    if (domain?.type === 'HouseholdLinked') return [domain.data.subjectId, domain.data.memberId];
     return subjectId ? [subjectId] : [];
   },
   init: (subjectId) => ({ subjectId, household: [], involvedAgencies: [], latestContactPerAgency: {}, openReferrals: [], consentSummary: [] }),

@@ -157,7 +157,7 @@ describe('coordination: coordinator designation and overview, re-referral, famil
     const member = await api.registerSubject({ givenName: 'Selam' });
     const res = await api.post(`/subjects/${member}/residence`, { familyReunification: true, sponsorId: sponsor, relationToSponsor: 'spouse', municipality: '0301', grantedOn: '2026-11-01' }, { as: 'udi' });
     expect(res.status).toBe(201);
-    expect(res.body.events.map((e: { type: string }) => e.type)).toEqual(['ResidenceGranted', 'HouseholdLinked']);
+    expect(res.body.events.map((e: { type: string }) => e.type)).toEqual(['ResidenceGranted', 'HouseholdLinked', 'ArrivalNotice']);
     const overview = await read('oslo-refugee', member, 'person-overview', 'settlement');
     expect(overview.body.data.household).toEqual([expect.objectContaining({ memberId: sponsor, relation: 'spouse' })]);
   });

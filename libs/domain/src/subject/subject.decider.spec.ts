@@ -3,7 +3,7 @@ import { given } from '../testing/given-when-then';
 import { meta } from '../testing/metadata';
 import type { DesignateCoordinator, GrantResidence, LinkHousehold, RegisterSubject } from './subject.commands';
 import { subjectDecider } from './subject.decider';
-import type { CoordinatorDesignated, HouseholdLinked, ResidenceGranted, SubjectRegistered } from './subject.events';
+import type { ArrivalNotice, CoordinatorDesignated, HouseholdLinked, HouseholdRelation, ResidenceGranted, SubjectRegistered } from './subject.events';
 
 const IMDI = meta({ agency: 'imdi', actor: 'case-officer-7' });
 
@@ -74,16 +74,30 @@ describe('GrantResidence', () => {
     data: { subjectId: 'amina', memberId: 'yusuf', relation, linkedBy: 'imdi' },
   });
 
-  it('records a family-reunification grant and links the sponsor into the household in the same step', () => {
-    given(subjectDecider, [registered]).when(grant({ relationToSponsor: 'spouse' })).then([reunified, sponsorLink('spouse')]);
+  const notice = (relationToSponsor: HouseholdRelation): ArrivalNotice => ({
+    type: 'ArrivalNotice',
+    data: {
+      subjectId: 'amina', municipality: '0301', givenName: 'Amina', familyName: 'Hassan', birthDate: '1990-04-12', sponsorId: 'yusuf',
+      relationToSponsor, grantedOn: '2026-01-05', issuedBy: 'imdi', issuedAt: '2026-01-10T10:00:00Z',
+    },
+  });
+
+  it('records a family-reunification grant, links the sponsor into the household and prepares the arrival notice, in one step', () => {
+    given(subjectDecider, [registered]).when(grant({ relationToSponsor: 'spouse' })).then([reunified, sponsorLink('spouse'), notice('spouse')]);
   });
 
   it("links the sponsor as 'other' when the grant does not say what the sponsor is to the person", () => {
-    given(subjectDecider, [registered]).when(grant()).then([reunified, sponsorLink('other')]);
+    given(subjectDecider, [registered]).when(grant()).then([reunified, sponsorLink('other'), notice('other')]);
   });
 
-  it('does not link the sponsor a second time on a renewed grant', () => {
-    given(subjectDecider, [registered, reunified, sponsorLink('spouse')]).when(grant({ relationToSponsor: 'spouse' })).then([reunified]);
+  it('does not link the sponsor a second time on a renewed grant, and names the known relation in the new notice', () => {
+    given(subjectDecider, [registered, reunified, sponsorLink('spouse')]).when(grant()).then([reunified, notice('spouse')]);
+  });
+
+  it('prepares no arrival notice for an ordinary grant', () => {
+    given(subjectDecider, [registered]).when(grant({ familyReunification: false, sponsorId: undefined })).then([
+      { type: 'ResidenceGranted', data: { subjectId: 'amina', familyReunification: false, municipality: '0301', grantedOn: '2026-01-05', recordedBy: 'imdi' } },
+    ]);
   });
 
   it('refuses a relation to a sponsor that is not named', () => {
@@ -219,6 +233,7 @@ describe('subject state', () => {
     expect(fold(subjectDecider, [registered, linked, renewal])).toStrictEqual({
       status: 'registered',
       subjectId: 'amina',
+      identity: { givenName: 'Amina', familyName: 'Hassan', birthDate: '1990-04-12' },
       residence: { familyReunification: false, municipality: '4601', grantedOn: '2026-06-01' },
       householdMembers: { sara: 'child' },
     });

@@ -3,7 +3,7 @@ import { conflict, invalid, notFound } from '../shared/errors';
 import { calendarDate, instant } from '../shared/time';
 import { isBlank } from '../shared/validation';
 import type { DesignateCoordinator, GrantResidence, LinkHousehold, RegisterSubject, SubjectCommand } from './subject.commands';
-import type { CoordinatorBasis, HouseholdLinked, HouseholdRelation, ResidenceGranted, SubjectEvent } from './subject.events';
+import type { ArrivalNotice, CoordinatorBasis, HouseholdLinked, HouseholdRelation, ResidenceGranted, SubjectEvent } from './subject.events';
 
 export interface Residence {
   familyReunification: boolean;
@@ -15,6 +15,7 @@ export interface Residence {
 export interface SubjectState {
   status: 'unregistered' | 'registered';
   subjectId?: string;
+  identity?: { givenName: string; familyName: string; birthDate: string };
   /** The latest grant; a renewal replaces it. */
   residence?: Residence;
   householdMembers: Record<string, HouseholdRelation>;
@@ -25,8 +26,12 @@ export const initialSubjectState = (): SubjectState => ({ status: 'unregistered'
 
 export function evolveSubject(state: SubjectState, event: SubjectEvent): SubjectState {
   switch (event.type) {
-    case 'SubjectRegistered':
-      return { ...state, status: 'registered', subjectId: event.data.subjectId };
+    case 'SubjectRegistered': {
+      const { subjectId, givenName, familyName, birthDate } = event.data;
+      return { ...state, status: 'registered', subjectId, identity: { givenName, familyName, birthDate } };
+    }
+    case 'ArrivalNotice':
+      return state;
     case 'ResidenceGranted': {
       const { familyReunification, sponsorId, municipality, grantedOn } = event.data;
       return {
@@ -95,14 +100,21 @@ function grantResidence({ data, metadata }: GrantResidence, state: SubjectState)
       recordedBy: metadata.agency,
     },
   };
-  // Reunification joins a household: the sponsor is linked in the same step, once.
   const sponsorId = data.familyReunification ? data.sponsorId : undefined;
-  if (sponsorId === undefined || Object.hasOwn(state.householdMembers, sponsorId)) return [event];
-  const link: HouseholdLinked = {
-    type: 'HouseholdLinked',
-    data: { subjectId: data.subjectId, memberId: sponsorId, relation: data.relationToSponsor ?? 'other', linkedBy: metadata.agency },
+  if (sponsorId === undefined) return [event];
+  const relation = data.relationToSponsor ?? state.householdMembers[sponsorId] ?? 'other';
+  // Reunification joins a household: the sponsor is linked in the same step, once.
+  const link: HouseholdLinked[] = Object.hasOwn(state.householdMembers, sponsorId)
+    ? []
+    : [{ type: 'HouseholdLinked', data: { subjectId: data.subjectId, memberId: sponsorId, relation, linkedBy: metadata.agency } }];
+  const notice: ArrivalNotice = {
+    type: 'ArrivalNotice',
+    data: {
+      subjectId: data.subjectId, municipality: data.municipality, ...state.identity!, sponsorId, relationToSponsor: relation,
+      grantedOn: data.grantedOn, issuedBy: metadata.agency, issuedAt: metadata.now,
+    },
   };
-  return [event, link];
+  return [event, ...link, notice];
 }
 
 function validCoordinatorBasis(basis: CoordinatorBasis | undefined): boolean {

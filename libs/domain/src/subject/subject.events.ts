@@ -33,6 +33,27 @@ export type ResidenceGranted = Event<
   }
 >;
 
+/**
+ * What the municipality of settlement needs to welcome a person reunited with family: who
+ * arrives, to whom, and when. Recorded with every family-reunification grant; delivered only
+ * where the legal-basis catalog allows (the notice entry is off unless an installation enables it).
+ */
+export type ArrivalNotice = Event<
+  'ArrivalNotice',
+  {
+    subjectId: string;
+    municipality: string;
+    givenName: string;
+    familyName: string;
+    birthDate: string;
+    sponsorId: string;
+    relationToSponsor: HouseholdRelation;
+    grantedOn: string;
+    issuedBy: string;
+    issuedAt: string;
+  }
+>;
+
 export type HouseholdLinked = Event<
   'HouseholdLinked',
   { subjectId: string; memberId: string; relation: HouseholdRelation; linkedBy: string }
@@ -61,4 +82,4 @@ export type CoordinatorDesignated = Event<
   }
 >;
 
-export type SubjectEvent = SubjectRegistered | ResidenceGranted | HouseholdLinked | CoordinatorDesignated;
+export type SubjectEvent = SubjectRegistered | ResidenceGranted | ArrivalNotice | HouseholdLinked | CoordinatorDesignated;

@@ -5,7 +5,7 @@ import { eventType, type DeliveredEvent } from '../cloud-event';
 import { eventRecord } from './event-record';
 import type { Delivery } from './feed-store';
 import type { PolicyTracker } from './policy-tracker';
-import type { Recipients } from './recipients';
+import type { Grant, Recipients } from './recipients';
 
 /** What one batch of the log turns into: the records to write and the messages to send. */
 export interface BatchPlan {
@@ -58,12 +58,19 @@ function decideEvent(event: RecordedEvent, ctx: PlanContext, known: ReadonlySet<
   const deliveries: Delivery[] = [];
   const labelled = eventRecord(event, ctx.tracker);
   if (!labelled) return { disclosures, deliveries };
-  const { record, owners } = labelled;
-  const grants = ctx.recipients.of(ctx.tracker.subject(record.subjectId), record, owners, event.recordedAt);
+  const { record, owners, notice } = labelled;
+  const subject = ctx.tracker.subject(record.subjectId);
+  const grants: Array<Grant & { record: DisclosableRecord }> = ctx.recipients.of(subject, record, owners, event.recordedAt).map((g) => ({ ...g, record }));
+  if (notice) {
+    const reached = new Set([...owners, ...grants.map((g) => g.agency.id)]);
+    for (const g of ctx.recipients.of(subject, notice.record, owners, event.recordedAt)) {
+      if (notice.agencies.includes(g.agency.id) && !reached.has(g.agency.id)) grants.push({ ...g, record: notice.record });
+    }
+  }
   for (const owner of owners) {
     if (known.has(owner)) deliveries.push(delivery(event, record, owner, ['own'], ''));
   }
-  for (const grant of grants) {
+  for (const { record, ...grant } of grants) {
     const id = pushDisclosureId(event.id, grant.agency.id);
     disclosures.push({
       id,

@@ -8,6 +8,11 @@ export interface EventRecord {
   record: DisclosableRecord;
   /** Agencies the event belongs to: they receive it on basis `own`, with no disclosure record. */
   owners: string[];
+  /**
+   * Agencies the event names to be told (an escalation's notify list): those the record itself
+   * does not reach get this narrower record instead, where policy allows that much.
+   */
+  notice?: { agencies: string[]; record: DisclosableRecord };
 }
 
 /**
@@ -30,6 +35,9 @@ export function eventRecord(event: RecordedEvent, tracker: PolicyTracker): Event
       return make('residence', own(d.recordedBy), d.familyReunification === true ? ['residence', 'family_situation'] : ['residence']);
     case 'HouseholdLinked':
       return make('household', own(d.linkedBy), ['family_situation']);
+    case 'ArrivalNotice':
+      // Pushed to the municipality's services only where the catalog's notice entry is enabled.
+      return make('residence', own(d.issuedBy), ['identity', 'residence', 'family_situation']);
     case 'CoordinatorDesignated':
       // That a service coordinates for the person: the coordinator hears of it on its designation.
       return make('coordination', own(d.designatedBy), ['contact_log']);
@@ -51,11 +59,15 @@ export function eventRecord(event: RecordedEvent, tracker: PolicyTracker): Event
       // it gets it back as its own too. The receiver gets it on the referral's own basis.
       const route = tracker.route(String(d.referralId));
       if (!route) return undefined;
-      // An escalation says only that a deadline passed: referral metadata, which a coordinator may see.
-      const categories: DataCategory[] = event.type === 'ReferralEscalated' ? ['referral'] : unique(['referral', ...route.categories]);
-      const record: DisclosableRecord = { kind: 'referral', subjectId: route.subjectId, ownerAgency: route.from, referralId: String(d.referralId), categories };
+      const record: DisclosableRecord = {
+        kind: 'referral', subjectId: route.subjectId, ownerAgency: route.from, referralId: String(d.referralId),
+        categories: unique(['referral', ...route.categories]),
+      };
       const writer = author ?? (typeof d.by === 'string' ? d.by : undefined);
-      return { record, owners: unique([route.from, ...(writer ? [writer] : [])]) };
+      const owners = unique([route.from, ...(writer ? [writer] : [])]);
+      // An escalation says only that a deadline passed: the coordinator it names may see that much.
+      const notify = event.type === 'ReferralEscalated' && Array.isArray(d.notify) ? d.notify.filter((a): a is string => typeof a === 'string') : [];
+      return notify.length > 0 ? { record, owners, notice: { agencies: notify, record: { ...record, categories: ['referral'] } } } : { record, owners };
     }
     default:
       return undefined;

@@ -9,6 +9,7 @@ export function streamOf(event: DomainEvent): string {
     case 'ResidenceGranted':
     case 'HouseholdLinked':
     case 'CoordinatorDesignated':
+    case 'ArrivalNotice':
       return subjectStream(event.data.subjectId);
     case 'ContactRecorded':
       return contactStream(event.data.subjectId);
