@@ -32,13 +32,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown(0));
   process.once('SIGINT', () => void shutdown(0));
-  for (const agency of agencies) {
+  // Started together: each join may wait out a crashed predecessor's session.
+  await Promise.all(agencies.map(async (agency) => {
     const sync = await syncAgencyTables({ kafka, pool, agency, schema, consumer });
     running.push(sync);
     // A consumer that stopped on an error has said why; exit so a supervisor restarts the process.
     sync.done.catch(() => void shutdown(1));
     console.error(`[table-sync] ${sync.topic} -> ${schema}.agency_contacts, ${schema}.agency_people (group ${sync.groupId})`);
-  }
+  }));
   console.error('[table-sync] running');
 }
 

@@ -14,7 +14,7 @@ export interface MessageSource {
 export interface TopicProjection {
   /** Names the consumer: the key of its checkpoints and dedupe records. Renaming it starts from zero. */
   readonly name: string;
-  /** Creates the projection's tables; runs once at start, in a transaction. Must be idempotent. */
+  /** Creates the projection's tables; runs at every start, in a transaction, one consumer at a time. Must be idempotent. */
   setup?(tx: SqlExecutor): Promise<void>;
   /** Applies one event, inside the batch's transaction. Throwing rolls back the whole batch. */
   apply(tx: SqlExecutor, event: DeliveredEvent, source: MessageSource): Promise<void>;

@@ -2,9 +2,10 @@ import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs'
 import type { Pool } from 'pg';
 import { errorSummary } from '@samhandling/event-store';
 import { agencyTopic } from '../topics';
-import { ApplyFailed, applyMessages, type BatchOutcome, type TopicProjection } from './apply-messages';
+import { applyMessages, type BatchOutcome, type TopicProjection } from './apply-messages';
 import { isConsumerSql, poolSql, type ConsumerSql } from './consumer-sql';
 import { ConsumerTables, type RejectedMessage } from './consumer-tables';
+import { describe, transient } from './consumer-errors';
 
 export interface ProjectionConsumerOptions {
   kafka: Kafka;
@@ -60,8 +61,12 @@ export async function runProjectionConsumer(options: ProjectionConsumerOptions):
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(projection.name ?? '')) throw new Error('A projection name is 1-100 of [A-Za-z0-9._-]');
   const sql = isConsumerSql(options.sql) ? options.sql : poolSql(options.sql);
   const tables = new ConsumerTables(options.schema ?? 'public');
-  await sql.transaction((tx) => tables.ensure(tx));
-  if (projection.setup) await sql.transaction((tx) => projection.setup!(tx));
+  // CREATE … IF NOT EXISTS races itself: consumers starting together take turns.
+  await sql.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('samhandling-consumer-setup'))`);
+    await tables.ensure(tx);
+    await projection.setup?.(tx);
+  });
   const runner = new Runner(options, sql, tables);
   await runner.start();
   return runner;
@@ -72,7 +77,9 @@ class Runner implements ProjectionConsumer {
   readonly groupId: string;
   readonly stats: ConsumerStats = { batches: 0, applied: 0, duplicates: 0, replayed: 0, rejected: 0 };
   readonly done: Promise<void>;
-  private readonly consumer: Consumer;
+  private consumer!: Consumer;
+  private connecting?: Promise<void>;
+  private reconnectTimer?: NodeJS.Timeout;
   private readonly log: (line: string) => void;
   /** Next offset per partition as last committed; reloaded on every assignment. */
   private positions: Promise<Map<number, number>> = Promise.resolve(new Map());
@@ -86,40 +93,64 @@ class Runner implements ProjectionConsumer {
     this.groupId = options.groupId ?? `${options.agency}.${options.projection.name}`;
     const name = options.projection.name;
     this.log = options.log ?? ((line) => process.stderr.write(`[consumer ${name}] ${line}\n`));
-    this.consumer = options.kafka.consumer({ ...options.consumer, groupId: this.groupId, allowAutoTopicCreation: false });
     this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
     this.done.catch(() => undefined); // a caller that never awaits `done` must not see an unhandled rejection
   }
 
-  async start(): Promise<void> {
-    const { GROUP_JOIN, CRASH } = this.consumer.events;
+  /** Connects a fresh kafkajs consumer; a start that fails (no broker, no topic) throws. */
+  start(): Promise<void> {
+    this.connecting = this.connect();
+    return this.connecting;
+  }
+
+  private async connect(): Promise<void> {
+    const consumer = this.options.kafka.consumer({ ...this.options.consumer, groupId: this.groupId, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    const { GROUP_JOIN, CRASH } = consumer.events;
     // Every assignment starts where the database says, even with nothing new to fetch (a rebuilt projection).
-    this.consumer.on(GROUP_JOIN, ({ payload }) => {
+    consumer.on(GROUP_JOIN, ({ payload }) => {
       const assigned = payload.memberAssignment[this.topic] ?? [];
       this.positions = this.tables.positions(this.sql, this.options.projection.name, this.topic).then((positions) => {
-        for (const partition of assigned) this.consumer.seek({ topic: this.topic, partition, offset: String(positions.get(partition) ?? 0) });
+        for (const partition of assigned) consumer.seek({ topic: this.topic, partition, offset: String(positions.get(partition) ?? 0) });
         return positions;
       });
       this.positions.catch((error) => this.log(`could not read the stored offsets: ${errorSummary(error)}`));
     });
-    this.consumer.on(CRASH, ({ payload }) => {
+    consumer.on(CRASH, ({ payload }) => {
+      if (consumer !== this.consumer || this.stopping || this.failure !== undefined) return;
       if (payload.restart) this.log(`consumer restarts after: ${errorSummary(payload.error)}`);
+      else if (transient(payload.error)) this.reconnect(payload.error, 1_000);
       else this.fail(payload.error);
     });
-    await this.consumer.connect();
+    await consumer.connect();
     try {
-      await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+      await consumer.subscribe({ topic: this.topic, fromBeginning: true });
     } catch (error) {
-      await this.consumer.disconnect().catch(() => undefined);
+      await consumer.disconnect().catch(() => undefined);
       if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
       throw new Error(`Topic ${this.topic} does not exist (yet): the relay creates the agency topics when it starts, or operations create them`);
     }
-    await this.consumer.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
+    await consumer.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
+  }
+
+  /** kafkajs gives up on some outages (no group coordinator while a broker restarts); the consumer keeps trying. */
+  private reconnect(error: unknown, delay: number): void {
+    this.log(`Kafka unavailable (${errorSummary(error)}); reconnecting in ${delay} ms`);
+    this.reconnectTimer = setTimeout(() => {
+      this.connecting = this.consumer.disconnect().catch(() => undefined).then(() => this.connect());
+      this.connecting.catch((e: unknown) => {
+        if (this.stopping) return;
+        if (transient(e)) this.reconnect(e, Math.min(delay * 2, 30_000));
+        else this.fail(e);
+      });
+    }, delay);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake();
+    clearTimeout(this.reconnectTimer);
+    await this.connecting?.catch(() => undefined);
     await this.consumer.disconnect();
     if (this.failure === undefined) this.settle.resolve();
     await this.done.catch(() => undefined);
@@ -183,5 +214,3 @@ class Runner implements ProjectionConsumer {
     setImmediate(() => void this.consumer.disconnect().catch(() => undefined).finally(() => this.settle.reject(error)));
   }
 }
-
-const describe = (error: unknown): string => (error instanceof ApplyFailed ? `${error.message}: ${errorSummary(error.cause)}` : errorSummary(error));
