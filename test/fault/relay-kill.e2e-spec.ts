@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DisclosureLog } from '@samhandling/audit';
 import { PgSqlClient, SqlEventStore, type RecordedEvent } from '@samhandling/event-store';
-import { createKafka } from '@samhandling/messaging';
+import { agencyTopic, createKafka, ensureTopics } from '@samhandling/messaging';
 import { loadCatalog, type AgencyRef } from '@samhandling/policy';
 import { postgresUrl, uniqueSchema } from '../../libs/testing/src/services';
 import { planBatch } from '../../libs/messaging/src/relay/batch-plan';
@@ -20,8 +20,13 @@ import { interleave, personScript } from '../../libs/messaging/src/relay/testing
  * broker is restarted once mid-stream. Afterwards every (event, agency) delivery the policy
  * entitles is on Kafka at least once, nothing else is, and no disclosure is recorded twice.
  *
- * It runs the built relay (`npm run build`, dist/) as a real child process, on a broker of its
- * own (start-kafka.sh on FAULT_KAFKA_PORT, default 19092) so restarting it disturbs no one else.
+ * Meanwhile agency systems keep their own tables with the consumer helper — the integrators'
+ * example (examples/postgres-table-sync), itself SIGKILLed now and then. Although Kafka holds
+ * re-deliveries, their tables end up with each entitled event exactly once.
+ *
+ * It runs the built relay (`npm run build`, dist/) and the compiled example as real child
+ * processes, on a broker of its own (start-kafka.sh on FAULT_KAFKA_PORT, default 19092) so
+ * restarting it disturbs no one else.
  */
 const ROOT = resolve(__dirname, '..', '..');
 const KAFKA_SH = join(ROOT, 'deploy', 'kafka', 'start-kafka.sh');
@@ -29,11 +34,15 @@ const PORT = Number(process.env.FAULT_KAFKA_PORT ?? 19092);
 const KAFKA_ENV = { ...process.env, KAFKA_PORT: String(PORT), KAFKA_CONTROLLER_PORT: String(PORT + 1), KAFKA_RUN_DIR: join(tmpdir(), `samhandling-fault-kafka-${PORT}`) };
 const KILLS = Number(process.env.FAULT_KILLS ?? 22);
 const PEOPLE = 80;
+/** Agencies whose systems keep tables from their topics during the faults: one consumer each, in one process. */
+const CONSUMING = ['oslo-health', 'oslo-refugee', 'oslo-child-welfare', 'nav-oslo'];
 const run = promisify(execFile);
 
 describe('relay fault tolerance: SIGKILL at random points, one broker restart', () => {
   const schema = uniqueSchema('fault');
-  const logFile = join(mkdtempSync(join(tmpdir(), 'relay-fault-')), 'relay.log');
+  const logDir = mkdtempSync(join(tmpdir(), 'relay-fault-'));
+  const logFile = join(logDir, 'relay.log');
+  const consumerLog = join(logDir, 'table-sync.log');
   const agencies = JSON.parse(readFileSync(join(ROOT, 'config', 'agencies.json'), 'utf8')) as AgencyRef[];
   let url: string;
   let store: SqlEventStore;
@@ -41,12 +50,16 @@ describe('relay fault tolerance: SIGKILL at random points, one broker restart', 
   beforeAll(async () => {
     url = await postgresUrl();
     await run('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+    await run(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'examples/postgres-table-sync'], { cwd: ROOT });
     await run(KAFKA_SH, ['stop'], { env: KAFKA_ENV }).catch(() => undefined);
     await run(KAFKA_SH, ['start'], { env: KAFKA_ENV });
+    // As the relay will (same partitions), so the agency systems can subscribe before its first start.
+    await ensureTopics(createKafka({ brokers: [`127.0.0.1:${PORT}`], clientId: 'relay-fault-setup' }), agencies.map((a) => agencyTopic(a.id)), { partitions: 3 });
     store = await SqlEventStore.create(new PgSqlClient(url), { schema });
   }, 180_000);
 
   afterAll(async () => {
+    if (tableSync.child) await tableSync.kill('SIGKILL');
     await run(KAFKA_SH, ['stop'], { env: KAFKA_ENV }).catch(() => undefined);
     await store?.sqlClient.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
     await store?.close();
@@ -66,6 +79,52 @@ describe('relay fault tolerance: SIGKILL at random points, one broker restart', 
     child.stderr!.on('data', keep);
     return child;
   };
+  /** The example's process, restarted whenever it ends (as a supervisor would); `restarts` counts exits we did not cause. */
+  const tableSync = {
+    child: undefined as ChildProcess | undefined,
+    restarts: 0,
+    start(): void {
+      const child = spawn(process.execPath, ['-r', 'tsconfig-paths/register', 'dist/examples/postgres-table-sync/main.js'], {
+        cwd: ROOT,
+        env: {
+          ...process.env, TS_NODE_BASEURL: './dist', DATABASE_URL: url, DATABASE_SCHEMA: schema, KAFKA_BROKERS: `127.0.0.1:${PORT}`,
+          AGENCY: CONSUMING.join(','), KAFKA_SESSION_TIMEOUT_MS: '6000',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const keep = (chunk: Buffer) => appendFileSync(consumerLog, chunk);
+      child.stdout!.on('data', keep);
+      child.stderr!.on('data', keep);
+      child.once('exit', () => {
+        if (this.child !== child) return;
+        this.restarts++;
+        setTimeout(() => this.child === child && this.start(), 500);
+      });
+      this.child = child;
+    },
+    async kill(signal: NodeJS.Signals): Promise<number | null> {
+      const child = this.child!;
+      this.child = undefined;
+      child.kill(signal);
+      return exited(child);
+    },
+  };
+  /** Whether the killed table-sync had committed batches to its database that Kafka's group offsets do not cover yet. */
+  const tableSyncAheadOfKafka = async (): Promise<boolean> => {
+    const admin = createKafka({ brokers: [`127.0.0.1:${PORT}`], clientId: 'relay-fault-offsets' }).admin();
+    await admin.connect();
+    try {
+      for (const agency of CONSUMING) {
+        const [kafka] = await admin.fetchOffsets({ groupId: `${agency}.table-sync`, topics: [agencyTopic(agency)] });
+        const stored = await store.sqlClient.query<{ partition: number; next_offset: string }>(
+          `SELECT partition, next_offset FROM ${schema}.samhandling_consumer_offsets WHERE consumer = $1`, [`table-sync-${agency}`]).catch(() => []);
+        if (stored.some((r) => Number(r.next_offset) > Number(kafka.partitions.find((p) => p.partition === r.partition)?.offset ?? -1))) return true;
+      }
+      return false;
+    } finally {
+      await admin.disconnect();
+    }
+  };
   const exited = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null || child.signalCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
   const checkpoint = async () => Number((await store.sqlClient.query<{ position: string }>(`SELECT position FROM ${schema}.checkpoints WHERE name = 'relay'`))[0]?.position ?? 0);
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -83,10 +142,22 @@ describe('relay fault tolerance: SIGKILL at random points, one broker restart', 
       }
     })();
 
+    tableSync.start();
+    // Far enough apart for the groups to replace the dead member (6 s session), and clear of the broker
+    // restart, so the process that runs through it must ride it out by itself.
+    const tableSyncKillsAt = new Set([0.2, 0.7, 0.85].map((f) => Math.round(KILLS * f)));
+    let tableSyncBetweenCommits = 0;
     const checkpoints: number[] = [];
     let betweenRecordAndCheckpoint = 0;
     for (let kill = 1; kill <= KILLS; kill++) {
       const child = startRelay();
+      if (tableSyncKillsAt.has(kill)) {
+        // The agency system dies too, at a moment of its own: mid-batch, between its commit and Kafka's, …
+        await sleep(Math.random() * 1_500);
+        await tableSync.kill('SIGKILL');
+        if (await tableSyncAheadOfKafka()) tableSyncBetweenCommits++;
+        tableSync.start();
+      }
       if (kill === Math.floor(KILLS / 2)) {
         // The broker goes down under a running relay, mid-stream, and comes back with its data.
         await sleep(1_500);
@@ -146,5 +217,31 @@ describe('relay fault tolerance: SIGKILL at random points, one broker restart', 
     const feedRows = await store.sqlClient.query<{ event_id: string; agency: string }>(`SELECT event_id, agency FROM ${schema}.deliveries`);
     expect(feedRows).toHaveLength(entitled.size);
     expect(new Set(feedRows.map((r) => pair(r.event_id, r.agency)))).toEqual(entitled);
+
+    // The agency systems: each entitled event exactly once in their tables, whatever Kafka re-delivered.
+    const typeOf = new Map(events.map((e) => [e.id, e.type]));
+    const entitledTo = (agency: string) => plan.deliveries.filter((d) => d.agency === agency && ours.has(d.eventId)).map((d) => d.eventId).sort();
+    const query = async (sql: string, agency: string) => (await store.sqlClient.query<{ id: string }>(sql, [agency])).map((r) => r.id).sort();
+    const processed = (agency: string) => query(`SELECT event_id::text AS id FROM ${schema}.samhandling_processed_events WHERE consumer = 'table-sync-' || $1`, agency);
+    for (const deadline = Date.now() + 60_000; ; await sleep(250)) {
+      const behind = [];
+      for (const agency of CONSUMING) if ((await processed(agency)).length < entitledTo(agency).length) behind.push(agency);
+      if (behind.length === 0) break;
+      if (Date.now() > deadline) throw new Error(`the agency systems did not catch up (${behind.join(', ')}); see ${consumerLog}`);
+    }
+    expect(await tableSync.kill('SIGTERM')).toBe(0);
+    for (const agency of CONSUMING) {
+      const wanted = entitledTo(agency);
+      const counted = await store.sqlClient.query<{ n: string }>(`SELECT coalesce(sum(events_received), 0) AS n FROM ${schema}.agency_people WHERE agency = $1`, [agency]);
+      const contacts = await query(`SELECT event_id::text AS id FROM ${schema}.agency_contacts WHERE agency = $1`, agency);
+      expect({ agency, processed: await processed(agency), applied: Number(counted[0].n), contacts }).toEqual({
+        agency, processed: wanted, applied: wanted.length, contacts: wanted.filter((id) => typeOf.get(id) === 'ContactRecorded'),
+      });
+    }
+    expect(await store.sqlClient.query(`SELECT * FROM ${schema}.samhandling_rejected_messages`)).toEqual([]);
+    const onTheirTopics = received.filter((m) => CONSUMING.some((a) => m.topic === agencyTopic(a)) && ours.has(m.envelope.id));
+    const redelivered = onTheirTopics.length - new Set(onTheirTopics.map((m) => `${m.topic} ${m.envelope.id}`)).size;
+    console.log(`relay fault test: table-sync killed ${tableSyncKillsAt.size} times, ${tableSyncBetweenCommits} of them between its commit and Kafka's; ${redelivered} re-deliveries on its topics, each applied once`);
+    expect(tableSync.restarts).toBe(0); // it rode out the broker restart on its own (see ${consumerLog})
   }, 300_000);
 });
