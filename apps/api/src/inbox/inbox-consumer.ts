@@ -114,8 +114,9 @@ export class InboxConsumer {
           this.options.logger.warn(`${topic}[${partition}]@${message.offset} not processed (${errorSummary(error)}); attempt ${attempt}, again in ${delay} ms`);
           await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
         }
-        // Thrown, not returned: kafkajs must not count the message as consumed.
-        if (this.stopping.signal.aborted) throw new KafkaJSError('the inbox is stopping; the message stays uncommitted', { retriable: false });
+        // Thrown, not returned: kafkajs must not count the message as consumed. Retriable, so that
+        // kafkajs, which is stopping, exits quietly instead of reporting a crash.
+        if (this.stopping.signal.aborted) throw new KafkaJSError('the inbox is stopping; the message stays uncommitted', { retriable: true });
         await heartbeat();
       }
     }
