@@ -5,9 +5,11 @@ import { conflict } from '@samhandling/domain';
 import { WrongExpectedRevisionError } from '@samhandling/event-store';
 import { validationPipe } from '../app.module';
 import type { CommandResult } from '../commands/handle-command';
+import { loadConfig } from '../config/app-config';
 import { ApiHarness, contactBody, referralBody } from '../testing/api-harness';
 import { deadLetterMessage, DLQ_HEADERS } from './dead-letter';
 import { refusalOf } from './inbox-consumer';
+import { InProcessInbox } from './inbox.providers';
 import { parseInboxMessage, toBusMessage } from './inbox-message';
 
 /** Over the embedded store (no broker): a message runs through the bus exactly like its HTTP twin. */
@@ -43,6 +45,12 @@ describe('inbox commands on the API command bus', () => {
     const ack = await api.post(`/referrals/${referral.referralId}/acknowledgement`, undefined, { as: 'oslo-health', headers: { 'Idempotency-Key': ackKey } });
     expect(ack.status).toBe(201);
     await expect(api.appendsNothing(() => run('oslo-health', ackKey, 'AcknowledgeReferral', { referralId: referral.referralId }))).resolves.toMatchObject({ replayed: true });
+  });
+
+  it('does not run without Kafka (the embedded default)', async () => {
+    const inbox = api.app.get(InProcessInbox);
+    expect(inbox.enabled).toBe(false);
+    await expect(inbox.ready()).resolves.toBeUndefined();
   });
 
   it('refuses what HTTP refuses, with the same code: a municipality may not grant residence', async () => {
@@ -83,5 +91,17 @@ describe('what is dead-lettered and what is retried', () => {
       [DLQ_HEADERS.messageId]: 'm-1',
       [DLQ_HEADERS.agency]: 'oslo-health',
     });
+  });
+});
+
+describe('inbox settings', () => {
+  it('runs with KAFKA_BROKERS unless INBOX_ENABLED=false, one consumer group per deployment (schema)', () => {
+    expect(loadConfig({}).kafka).toBeUndefined();
+    const on = loadConfig({ KAFKA_BROKERS: 'k1:9092, k2:9092', DATABASE_SCHEMA: 'prod' });
+    expect(on.kafka?.brokers).toEqual(['k1:9092', 'k2:9092']);
+    expect(on.inbox).toEqual({ enabled: true, groupId: 'samhandling-inbox-prod', partitions: 3, replicationFactor: 1 });
+    expect(loadConfig({ KAFKA_BROKERS: 'k1:9092', INBOX_ENABLED: 'false' }).inbox.enabled).toBe(false);
+    expect(loadConfig({ INBOX_GROUP_ID: 'blue', INBOX_TOPIC_PARTITIONS: '6' }).inbox).toMatchObject({ groupId: 'blue', partitions: 6 });
+    expect(() => loadConfig({ INBOX_TOPIC_PARTITIONS: 'many' })).toThrow(/INBOX_TOPIC_PARTITIONS/);
   });
 });
