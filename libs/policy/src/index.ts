@@ -3,5 +3,5 @@ export * from './catalog/catalog.types';
 export { LegalBasisCatalog, type CatalogOptions, type ApplicableQuery } from './catalog/legal-basis-catalog';
 export { loadCatalog } from './catalog/load-catalog';
 export * from './subject-policy-state';
-export { AgencyPolicy, type AgencyRef, type Decision, type DisclosableRecord, type PolicyRequest } from './agency-policy';
+export { AgencyPolicy, COORDINATION_CATEGORIES, COORDINATION_PURPOSES, type AgencyRef, type Decision, type DisclosableRecord, type PolicyRequest } from './agency-policy';
 export { policyStateProjection } from './policy-state.projection';

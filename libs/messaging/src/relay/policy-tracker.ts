@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { recipientCovers, type DataCategory } from '@samhandling/domain';
 import type { RecordedEvent } from '@samhandling/event-store';
 import { evolveSubjectPolicy, initialSubjectPolicyState, policySubjectOf, type AgencyRef, type SubjectPolicyState } from '@samhandling/policy';
@@ -38,6 +37,7 @@ export class PolicyTracker {
   private readonly subjects = new Map<string, TrackedSubject>();
   private readonly routes = new Map<string, Route>();
   private readonly signatures = new Map<string, number>();
+  private nextSignature = 1;
   private empty?: TrackedSubject;
 
   apply(event: RecordedEvent): void {
@@ -47,8 +47,13 @@ export class PolicyTracker {
     }
     const subjectId = policySubjectOf(event);
     if (subjectId === undefined) return;
-    const previous = this.subjects.get(subjectId)?.state ?? initialSubjectPolicyState(subjectId);
-    this.subjects.set(subjectId, this.track(evolveSubjectPolicy(previous, event)));
+    const tracked = this.subjects.get(subjectId);
+    const previous = tracked?.state ?? initialSubjectPolicyState(subjectId);
+    const next = evolveSubjectPolicy(previous, event);
+    // Most events (contacts of services already involved) change no fact policy reads: keep the
+    // tracked subject, and with it the facts already worked out for each agency.
+    if (tracked && samePolicyFacts(previous, next)) return;
+    this.subjects.set(subjectId, this.track(next));
   }
 
   /**
@@ -81,16 +86,26 @@ export class PolicyTracker {
     // A digest keeps the intern table small; SHA-256 makes two different facts sharing one impossible in practice.
     const involved = state.involved?.[agency.id] === true;
     const coordinating = state.coordinator?.agency === agency.id ? state.coordinator.basis : null;
-    const key = createHash('sha256').update(JSON.stringify([consents, referrals, state.residenceMunicipality ?? null, involved, coordinating])).digest('base64');
+    const key = JSON.stringify([consents, referrals, state.residenceMunicipality ?? null, involved, coordinating]);
     let signature = this.signatures.get(key);
     if (signature === undefined) {
-      signature = this.signatures.size + 1;
+      // Numbers are never reused, so forgetting the table (bounded memory) only costs cache hits.
+      if (this.signatures.size >= MAX_SIGNATURES) this.signatures.clear();
+      signature = this.nextSignature++;
       this.signatures.set(key, signature);
     }
     const instants = new Set<number>();
     for (const [, c] of consents) for (const t of [c.validFrom, c.validUntil, c.withdrawnAt]) if (t !== undefined) instants.add(Date.parse(t));
     return { signature, boundaries: [...instants].filter((t) => !Number.isNaN(t)).sort((a, b) => a - b) };
   }
+}
+
+const MAX_SIGNATURES = 100_000;
+
+/** Whether two states agree on every fact AgencyPolicy reads (the log position aside). */
+function samePolicyFacts(a: SubjectPolicyState, b: SubjectPolicyState): boolean {
+  return a.consent === b.consent && a.referrals === b.referrals && a.involved === b.involved
+    && a.residenceMunicipality === b.residenceMunicipality && a.coordinator === b.coordinator;
 }
 
 /** How many of the sorted instants are at or before `t`: the validity window `t` falls in. */

@@ -1,5 +1,7 @@
-import { PURPOSES, type Purpose } from '@samhandling/domain';
-import { AgencyPolicy, type AgencyRef, type Basis, type DisclosableRecord, type LegalBasisCatalog } from '@samhandling/policy';
+import { consentStatusAt, DATA_CATEGORIES, PURPOSES, recipientCovers, type DataCategory, type Purpose } from '@samhandling/domain';
+import {
+  AgencyPolicy, COORDINATION_CATEGORIES, COORDINATION_PURPOSES, type AgencyRef, type Basis, type DisclosableRecord, type LegalBasisCatalog, type SubjectPolicyState,
+} from '@samhandling/policy';
 import { windowOf, type TrackedSubject } from './policy-tracker';
 
 /** A recipient entitled to one event, with the purpose and bases the delivery is made on. */
@@ -18,6 +20,8 @@ export interface Grant {
 export const PUSH_PURPOSES: readonly Purpose[] = PURPOSES.filter((p) => p !== 'emergency');
 
 const MAX_CACHED = 200_000;
+const ALL_CATEGORIES = DATA_CATEGORIES;
+const NONE: readonly Purpose[] = [];
 
 /**
  * Decides who, besides the record's owners, may receive a record, with the discloser's initiative
@@ -34,8 +38,11 @@ export class Recipients {
   private readonly catalogBoundaries: number[];
   private readonly grants = new Map<string, Omit<Grant, 'agency'> | null>();
   private readonly policies = new Map<string, AgencyPolicy>();
+  private readonly kinds: Map<string, AgencyRef['kind']>;
+  private readonly legalCategories = new Map<string, ReadonlyArray<ReadonlySet<DataCategory>>>();
 
   constructor(private readonly catalog: LegalBasisCatalog, private readonly agencies: readonly AgencyRef[]) {
+    this.kinds = new Map(agencies.map((a) => [a.id, a.kind]));
     const instants = new Set<number>();
     for (const e of catalog.current()) {
       instants.add(Date.parse(e.effectiveFrom));
@@ -53,12 +60,14 @@ export class Recipients {
     const result: Grant[] = [];
     for (const agency of this.agencies) {
       if (owners.includes(agency.id)) continue;
+      const purposes = this.possiblePurposes(subject, record, agency, at, catalogWindow);
+      if (purposes.length === 0) continue;
       const facts = subject.factsFor(agency);
       const window = `${agency.id}|${facts.signature}|${catalogWindow}.${windowOf(facts.boundaries, t)}`;
       const key = `${window}|${labels}`;
       let grant = this.grants.get(key);
       if (grant === undefined) {
-        grant = this.decide(subject, record, agency, at, window);
+        grant = this.decide(subject, record, agency, at, window, purposes);
         if (this.grants.size >= MAX_CACHED) this.grants.clear();
         this.grants.set(key, grant);
       }
@@ -67,8 +76,58 @@ export class Recipients {
     return result;
   }
 
-  private decide(subject: TrackedSubject, record: DisclosableRecord, agency: AgencyRef, at: string, window: string): Omit<Grant, 'agency'> | null {
-    for (const purpose of PUSH_PURPOSES) {
+  /**
+   * The push purposes under which some rule could give `agency` every category of the record —
+   * a necessary condition checked without building a policy, from the same facts AgencyPolicy
+   * reads, each side loosened (legal entries without their municipality, involvement and
+   * requiresCategory conditions; consents, the coordination and referral rules as they stand).
+   * What it excludes AgencyPolicy would refuse; what it keeps AgencyPolicy decides.
+   */
+  private possiblePurposes(subject: TrackedSubject, record: DisclosableRecord, agency: AgencyRef, at: string, catalogWindow: number): readonly Purpose[] {
+    const state = subject.state;
+    if (record.kind === 'referral' && record.referralId !== undefined && state.referrals[record.referralId]?.to === agency.id) return PUSH_PURPOSES;
+    const legal = this.legalCategoriesFor(agency.kind, this.kinds.get(record.ownerAgency), at, catalogWindow);
+    const coordinator = state.coordinator?.agency === agency.id;
+    let namingMe: Array<[string, SubjectPolicyState['consent']['consents'][string]]> | undefined;
+    let out: Purpose[] | undefined;
+    for (let i = 0; i < PUSH_PURPOSES.length; i++) {
+      const purpose = PUSH_PURPOSES[i];
+      const allowed = legal[i];
+      let possible = true;
+      for (const c of record.categories) {
+        if (allowed.has(c) || (coordinator && COORDINATION_PURPOSES.includes(purpose) && COORDINATION_CATEGORIES.includes(c))) continue;
+        namingMe ??= Object.entries(state.consent.consents).filter(([, k]) => k.decision === 'permit' && k.recipients.some((r) => recipientCovers(r, agency.id, agency.kind)));
+        if (record.kind === 'consent' && namingMe.some(([id]) => id === record.consentId)) return PUSH_PURPOSES;
+        if (!namingMe.some(([, k]) => k.categories.includes(c) && k.purposes.includes(purpose) && consentStatusAt(k, at) === 'active')) {
+          possible = false;
+          break;
+        }
+      }
+      if (possible) (out ??= []).push(purpose);
+    }
+    return out ?? NONE;
+  }
+
+  /**
+   * Per push purpose (PUSH_PURPOSES order), the categories some enabled legal entry in force lets
+   * an owner of `ownerKind` push to `toKind` (their other conditions aside).
+   */
+  private legalCategoriesFor(toKind: AgencyRef['kind'], ownerKind: AgencyRef['kind'] | undefined, at: string, catalogWindow: number): ReadonlyArray<ReadonlySet<DataCategory>> {
+    const key = `${toKind}|${ownerKind ?? ''}|${catalogWindow}`;
+    let perPurpose = this.legalCategories.get(key);
+    if (!perPurpose) {
+      perPurpose = PUSH_PURPOSES.map((purpose) => {
+        const entries = this.catalog.applicable({ toKind, purpose, at, initiative: 'discloser' })
+          .filter((e) => e.from === '*' || (ownerKind !== undefined && (e.from as readonly string[]).includes(ownerKind)));
+        return new Set(entries.flatMap((e) => (e.categories === '*' ? ALL_CATEGORIES : e.categories)));
+      });
+      this.legalCategories.set(key, perPurpose);
+    }
+    return perPurpose;
+  }
+
+  private decide(subject: TrackedSubject, record: DisclosableRecord, agency: AgencyRef, at: string, window: string, purposes: readonly Purpose[]): Omit<Grant, 'agency'> | null {
+    for (const purpose of purposes) {
       const key = `${window}|${purpose}`;
       let policy = this.policies.get(key);
       if (!policy) {

@@ -42,7 +42,12 @@ export class LegalBasisCatalog {
   }
 
   current(): CitedEntry[] {
-    return [...this.versions.get(this.currentVersion)!.values()];
+    return [...this.currentEntries()];
+  }
+
+  private currentCache?: readonly CitedEntry[];
+  private currentEntries(): readonly CitedEntry[] {
+    return (this.currentCache ??= [...this.versions.get(this.currentVersion)!.values()]);
   }
 
   isEnabled(entry: LegalBasisEntry): boolean {
@@ -52,7 +57,7 @@ export class LegalBasisCatalog {
   /** Entries of the current version that let `fromKind` disclose to `toKind` for `purpose` at `at`. */
   applicable(q: ApplicableQuery): CitedEntry[] {
     const at = Date.parse(q.at);
-    return this.current().filter(
+    return this.currentEntries().filter(
       (e) =>
         !e.consentRequired &&
         this.isEnabled(e) &&
