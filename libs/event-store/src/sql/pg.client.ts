@@ -20,6 +20,13 @@ export class PgSqlClient implements SqlClient {
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection lost mid-transaction fails the transaction's next query; the error event it
+    // also emits must not crash the process, and the broken client must not go back to the pool.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(executor(client));
@@ -29,19 +36,61 @@ export class PgSqlClient implements SqlClient {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lost);
     }
   }
 
+  /**
+   * LISTEN on a dedicated connection. If that connection is lost it listens again on a new one
+   * (retrying every half second) and then calls onNotify once, for whatever was missed meanwhile.
+   */
   async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
-    const client = await this.pool.connect();
+    let stopped = false;
+    let current: { client: PoolClient; release: (error?: Error) => void } | undefined;
     const handler = (msg: { channel: string }) => msg.channel === channel && onNotify();
-    client.on('notification', handler);
-    await client.query(`LISTEN ${channel}`);
+    const open = async (): Promise<void> => {
+      const client = await this.pool.connect();
+      let released = false;
+      const release = (error?: Error) => {
+        if (released) return;
+        released = true;
+        client.off('notification', handler);
+        client.release(error);
+      };
+      client.on('error', (error: Error) => {
+        release(error);
+        if (current?.client === client) current = undefined;
+        if (!stopped) void reopen();
+      });
+      client.on('notification', handler);
+      try {
+        await client.query(`LISTEN ${channel}`);
+      } catch (error) {
+        release(error as Error);
+        throw error;
+      }
+      current = { client, release };
+    };
+    const reopen = async (): Promise<void> => {
+      while (!stopped && !current) {
+        await new Promise((r) => setTimeout(r, 500));
+        try {
+          await open();
+          onNotify();
+        } catch {
+          // the database is still away: try again
+        }
+      }
+    };
+    await open();
     return async () => {
-      client.off('notification', handler);
-      await client.query(`UNLISTEN ${channel}`).catch(() => undefined);
-      client.release();
+      stopped = true;
+      const listening = current;
+      current = undefined;
+      if (!listening) return;
+      await listening.client.query(`UNLISTEN ${channel}`).catch(() => undefined);
+      listening.release();
     };
   }
 
