@@ -49,8 +49,7 @@ describe('relay fault tolerance: SIGKILL at random points, one broker restart', 
 
   beforeAll(async () => {
     url = await postgresUrl();
-    await run('npm', ['run', 'build', '--silent'], { cwd: ROOT });
-    await run(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'examples/postgres-table-sync'], { cwd: ROOT });
+    // dist/ (the relay and the compiled example) is built once by the e2e project's global setup.
     await run(KAFKA_SH, ['stop'], { env: KAFKA_ENV }).catch(() => undefined);
     await run(KAFKA_SH, ['start'], { env: KAFKA_ENV });
     // As the relay will (same partitions), so the agency systems can subscribe before its first start.
