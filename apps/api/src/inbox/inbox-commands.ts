@@ -1,15 +1,15 @@
 import type { Type } from '@nestjs/common';
 import type { ConsentRecipient, ReferralBasis } from '@samhandling/domain';
 import {
-  ConsentCommandMessage, ContactCommandMessage, metadataOf, plain, ReferralCommandMessage, SubjectCommandMessage,
+  ConsentCommandMessage, ContactCommandMessage, metadataOf, plain, ReferralCommandMessage, ReReferralMessage, SubjectCommandMessage,
 } from '../commands/command-message';
 import type { CommandContext } from '../commands/handle-command';
 import { GiveConsentDto, WithdrawConsentDto } from '../consents/consents.dto';
 import { RecordContactDto } from '../contacts/contacts.dto';
-import { AcceptReferralDto, CompleteReferralDto, DeclineReferralDto, SendReferralDto } from '../referrals/referrals.dto';
-import { GrantResidenceDto, LinkHouseholdDto, RegisterSubjectDto } from '../subjects/subjects.dto';
+import { AcceptReferralDto, CompleteReferralDto, DeclineReferralDto, ReReferDto, SendReferralDto } from '../referrals/referrals.dto';
+import { DesignateCoordinatorDto, GrantResidenceDto, LinkHouseholdDto, RegisterSubjectDto } from '../subjects/subjects.dto';
 
-export type BusMessage = SubjectCommandMessage | ContactCommandMessage | ConsentCommandMessage | ReferralCommandMessage;
+export type BusMessage = SubjectCommandMessage | ContactCommandMessage | ConsentCommandMessage | ReferralCommandMessage | ReReferralMessage;
 type Params = Record<string, string>;
 
 /**
@@ -46,6 +46,16 @@ export const INBOX_COMMANDS: Readonly<Record<string, InboxCommand>> = {
     (dto: LinkHouseholdDto, { subjectId }, ctx) =>
       new SubjectCommandMessage({ type: 'LinkHousehold', data: { ...plain(dto), subjectId }, metadata: metadataOf(ctx) }, ctx),
     ['subjectId'], LinkHouseholdDto, (p) => `/subjects/${p.subjectId}/household`,
+  ),
+  // `data.agency` is the coordinator being designated; the designating agency is the topic's owner.
+  DesignateCoordinator: command(
+    (dto: DesignateCoordinatorDto, { subjectId }, ctx) => {
+      const { agency, caseworker, basis } = plain(dto);
+      const designation = basis.kind === 'legal' ? { kind: 'legal' as const, entryId: basis.entryId! } : { kind: 'consent' as const, consentId: basis.consentId! };
+      const data = { subjectId, agency, ...(caseworker !== undefined ? { caseworker } : {}), basis: designation };
+      return new SubjectCommandMessage({ type: 'DesignateCoordinator', data, metadata: metadataOf(ctx) }, ctx);
+    },
+    ['subjectId'], DesignateCoordinatorDto, (p) => `/subjects/${p.subjectId}/coordinator`,
   ),
   RecordContact: command(
     (dto: RecordContactDto, { subjectId }, ctx) =>
@@ -89,6 +99,11 @@ export const INBOX_COMMANDS: Readonly<Record<string, InboxCommand>> = {
     (dto: CompleteReferralDto, { referralId }, ctx) =>
       new ReferralCommandMessage({ type: 'CompleteReferral', data: { ...plain(dto), referralId }, metadata: metadataOf(ctx) }, ctx),
     ['referralId'], CompleteReferralDto, (p) => `/referrals/${p.referralId}/completion`,
+  ),
+  // The body's `referralId` is the new referral's, so the URL's id (the declined one) has its own name.
+  ReReferReferral: command(
+    (dto: ReReferDto, { declinedReferralId }, ctx) => new ReReferralMessage(declinedReferralId, plain(dto), ctx),
+    ['declinedReferralId'], ReReferDto, (p) => `/referrals/${p.declinedReferralId}/re-referral`,
   ),
 };
 

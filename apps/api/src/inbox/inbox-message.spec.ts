@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { validationPipe } from '../app.module';
 import { contactBody, consentBody, referralBody, subjectBody } from '../testing/api-harness';
+import { ReReferralMessage, SubjectCommandMessage } from '../commands/command-message';
 import { describeError } from '../http/error.filter';
 import { INBOX_COMMANDS } from './inbox-commands';
 import { messageIdOf, parseInboxMessage, toBusMessage } from './inbox-message';
@@ -8,6 +9,7 @@ import { messageIdOf, parseInboxMessage, toBusMessage } from './inbox-message';
 const S = randomUUID();
 const R = randomUUID();
 const C = randomUUID();
+const NEW_R = randomUUID();
 const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 const message = (type: string, data: object, extra: object = {}) => bytes({ id: `m-${randomUUID()}`, type, actor: 'kari', data, ...extra });
 const parse = (value: Buffer | null) => parseInboxMessage(value, validationPipe);
@@ -32,6 +34,8 @@ describe('inbox messages: parsed and validated like their HTTP twins', () => {
     AcceptReferral: { referralId: R, note: 'we take it' },
     DeclineReferral: { referralId: R, reason: 'not ours', suggestedAgency: 'nav-oslo' },
     CompleteReferral: { referralId: R, outcome: 'assessed' },
+    DesignateCoordinator: { subjectId: S, agency: 'oslo-refugee', caseworker: 'Kari', basis: { kind: 'consent', consentId: C } },
+    ReReferReferral: { declinedReferralId: R, referralId: NEW_R, to: 'nav-oslo', acknowledgeBy: '2026-11-04T12:00:00Z', answerBy: '2026-11-15T12:00:00Z' },
   };
 
   it('covers every command an agency system publishes, and each builds the command its HTTP endpoint dispatches', async () => {
@@ -39,12 +43,54 @@ describe('inbox messages: parsed and validated like their HTTP twins', () => {
     for (const [type, data] of Object.entries(valid)) {
       const parsed = await parse(message(type, data));
       const bus = toBusMessage(parsed, 'oslo-refugee');
+      if (bus instanceof ReReferralMessage) continue; // not one aggregate's command: its own test below
       expect({ type, command: bus.command.type }).toEqual({ type, command: type });
       expect(bus.command.metadata).toMatchObject({ agency: 'oslo-refugee', actor: 'kari' });
       expect(bus.context).toMatchObject({ agency: 'oslo-refugee', actor: 'kari', idempotencyKey: parsed.id, correlationId: parsed.id });
       // Every field of `data` reaches the command, ids included.
       expect(bus.command.data).toMatchObject(type === 'SendReferral' ? { ...data, basis: { kind: 'legal', entryId: 'pa-13b-5' } } : data);
     }
+  });
+
+  it('re-refers: the declined referral is the URL\'s id (declinedReferralId), the body\'s referralId is the new one', async () => {
+    const parsed = await parse(message('ReReferReferral', valid.ReReferReferral));
+    expect(parsed.command.path(parsed.params)).toBe(`/referrals/${R}/re-referral`);
+    const bus = toBusMessage(parsed, 'oslo-refugee');
+    expect(bus).toBeInstanceOf(ReReferralMessage);
+    const { declinedReferralId, ...input } = valid.ReReferReferral as Record<string, unknown>;
+    expect(bus).toMatchObject({ declinedReferralId, input, context: { agency: 'oslo-refugee', actor: 'kari', idempotencyKey: parsed.id } });
+    // What the declined referral supplies (subject, reason, basis, categories) is not the message's to say.
+    const { to: _, reason: __, ...minimal } = valid.ReReferReferral as Record<string, unknown>;
+    expect((toBusMessage(await parse(message('ReReferReferral', minimal)), 'oslo-refugee') as ReReferralMessage).input).toEqual({ referralId: NEW_R, acknowledgeBy: minimal.acknowledgeBy, answerBy: minimal.answerBy });
+    expect((await refusal(message('ReReferReferral', { ...minimal, subjectId: S, categories: ['health'] }))).details).toEqual(
+      expect.arrayContaining(['property subjectId should not exist', 'property categories should not exist']),
+    );
+  });
+
+  it('re-refers only with both ids, and valid deadlines and recipient', async () => {
+    const { declinedReferralId: _, ...noDeclined } = valid.ReReferReferral as Record<string, unknown>;
+    // A system that puts the declined referral's id in `referralId` names no declined referral.
+    expect((await refusal(message('ReReferReferral', noDeclined))).details).toEqual(['declinedReferralId must be a UUID']);
+    const body = await refusal(message('ReReferReferral', { declinedReferralId: R, to: 'Oslo Health', acknowledgeBy: 'soon', answerBy: '2026-11-15T12:00:00Z' }));
+    expect(body).toMatchObject({ statusCode: 400, error: 'REQUEST.INVALID' });
+    expect(body.details).toEqual(expect.arrayContaining(['referralId must be a UUID', 'to must be an agency id', expect.stringMatching(/^acknowledgeBy must be a valid ISO 8601/)]));
+  });
+
+  it('designates a coordinator as HTTP does: the basis reduced to its kind\'s id, no caseworker unless given', async () => {
+    const parsed = await parse(message('DesignateCoordinator', { subjectId: S, agency: 'nav-oslo', basis: { kind: 'legal', entryId: 'pa-13b-5', consentId: C } }));
+    expect(parsed.command.path(parsed.params)).toBe(`/subjects/${S}/coordinator`);
+    const bus = toBusMessage(parsed, 'oslo-refugee') as SubjectCommandMessage;
+    expect(bus).toBeInstanceOf(SubjectCommandMessage);
+    expect(bus.command).toMatchObject({ type: 'DesignateCoordinator', metadata: { agency: 'oslo-refugee', actor: 'kari' } });
+    expect(bus.command.data).toEqual({ subjectId: S, agency: 'nav-oslo', basis: { kind: 'legal', entryId: 'pa-13b-5' } });
+  });
+
+  it('refuses a coordinator without an agency id or a complete basis', async () => {
+    const body = await refusal(message('DesignateCoordinator', { subjectId: S, agency: 'Oslo!', caseworker: '', basis: { kind: 'consent', entryId: 'x' } }));
+    expect(body).toMatchObject({ statusCode: 400, error: 'REQUEST.INVALID' });
+    expect(body.details).toEqual(expect.arrayContaining(['agency must be an agency id', 'basis.consentId must be a UUID', expect.stringMatching(/^caseworker must be longer/)]));
+    expect((await refusal(message('DesignateCoordinator', { subjectId: S, agency: 'nav-oslo' }))).details).toEqual(expect.arrayContaining([expect.stringMatching(/^basis /)]));
+    expect((await refusal(message('DesignateCoordinator', { agency: 'nav-oslo', basis: { kind: 'consent', consentId: C } }))).details).toEqual(['subjectId must be a UUID']);
   });
 
   it('keeps the agency out of the message: the topic decides it', async () => {

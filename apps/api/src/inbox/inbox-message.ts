@@ -10,7 +10,8 @@ import { INBOX_COMMANDS, type BusMessage, type InboxCommand } from './inbox-comm
  * then stay on one partition, in order):
  *
  *   { "id": "<message id>", "type": "RecordContact", "actor": "<caseworker>",
- *     "data": { ...the HTTP body, plus the URL's ids: subjectId, consentId, referralId },
+ *     "data": { ...the HTTP body, plus the URL's ids: subjectId, consentId, referralId
+ *               (declinedReferralId for ReReferReferral, whose body has a referralId of its own) },
  *     "correlationId": "<optional trace id>" }
  *
  * `id` is the Idempotency-Key (unique per agency): a duplicate delivery appends nothing. The

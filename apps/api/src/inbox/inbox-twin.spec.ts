@@ -4,12 +4,14 @@ import { CommandBus } from '@nestjs/cqrs';
 import { conflict } from '@samhandling/domain';
 import { WrongExpectedRevisionError } from '@samhandling/event-store';
 import { validationPipe } from '../app.module';
+import { ReReferralMessage } from '../commands/command-message';
 import type { CommandResult } from '../commands/handle-command';
 import { loadConfig } from '../config/app-config';
-import { ApiHarness, contactBody, referralBody } from '../testing/api-harness';
+import { ApiHarness, consentBody, contactBody, referralBody } from '../testing/api-harness';
 import { deadLetterMessage, DLQ_HEADERS } from './dead-letter';
 import { refusalOf } from './inbox-consumer';
 import { InProcessInbox } from './inbox.providers';
+import type { BusMessage } from './inbox-commands';
 import { parseInboxMessage, toBusMessage } from './inbox-message';
 
 /** Over the embedded store (no broker): a message runs through the bus exactly like its HTTP twin. */
@@ -25,10 +27,26 @@ describe('inbox commands on the API command bus', () => {
     await api?.close();
   });
 
-  const run = async (agency: string, id: string, type: string, data: object): Promise<CommandResult> => {
+  const busMessage = async (agency: string, id: string, type: string, data: object): Promise<BusMessage> => {
     const parsed = await parseInboxMessage(Buffer.from(JSON.stringify({ id, type, actor: `caseworker@${agency}`, data })), validationPipe);
-    return api.app.get(CommandBus).execute(toBusMessage(parsed, agency));
+    return toBusMessage(parsed, agency);
   };
+  const run = async (agency: string, id: string, type: string, data: object): Promise<CommandResult> =>
+    api.app.get(CommandBus).execute(await busMessage(agency, id, type, data));
+
+  /** POSTs as `as` with Idempotency-Key (and correlation id) `key`; returns the answer and the bus message the controller dispatched. */
+  const overHttp = async (path: string, body: object, as: string, key: string) => {
+    const execute = jest.spyOn(api.app.get(CommandBus), 'execute');
+    try {
+      const res = await api.post(path, body, { as, headers: { 'Idempotency-Key': key, 'X-Correlation-Id': key } });
+      return { res, dispatched: execute.mock.calls[0]?.[0] as BusMessage };
+    } finally {
+      execute.mockRestore();
+    }
+  };
+  /** The clock is read when a message is built: equal up to the time it was built. */
+  const timeless = (message: BusMessage) =>
+    message instanceof ReReferralMessage ? { ...message, now: undefined } : { ...message, command: { ...message.command, metadata: { ...message.command.metadata, now: undefined } } };
 
   it('shares the Idempotency-Key space with HTTP: a message retrying an HTTP request appends nothing', async () => {
     const key = `k-${randomUUID()}`;
@@ -45,6 +63,46 @@ describe('inbox commands on the API command bus', () => {
     const ack = await api.post(`/referrals/${referral.referralId}/acknowledgement`, undefined, { as: 'oslo-health', headers: { 'Idempotency-Key': ackKey } });
     expect(ack.status).toBe(201);
     await expect(api.appendsNothing(() => run('oslo-health', ackKey, 'AcknowledgeReferral', { referralId: referral.referralId }))).resolves.toMatchObject({ replayed: true });
+  });
+
+  it('designates a coordinator and re-refers as HTTP does: the same bus message, and a retry of the HTTP request appends nothing', async () => {
+    const consent = consentBody({ recipients: [{ agency: 'oslo-refugee' }], categories: ['identity'], purposes: ['coordination'] });
+    expect((await api.post(`/subjects/${subjectId}/consents`, consent)).status).toBe(201);
+    const designation = { agency: 'oslo-refugee', caseworker: 'Kari', basis: { kind: 'consent', consentId: consent.consentId } };
+    const key = `k-${randomUUID()}`;
+    const http = await overHttp(`/subjects/${subjectId}/coordinator`, designation, 'oslo-refugee', key);
+    expect(http.res.status).toBe(201);
+    const message = await busMessage('oslo-refugee', key, 'DesignateCoordinator', { ...designation, subjectId });
+    expect(timeless(message)).toEqual(timeless(http.dispatched));
+    await expect(api.appendsNothing(() => run('oslo-refugee', key, 'DesignateCoordinator', { ...designation, subjectId }))).resolves.toMatchObject({ replayed: true, events: http.res.body.events });
+
+    const declined = referralBody(subjectId);
+    expect((await api.post('/referrals', declined)).status).toBe(201);
+    expect((await api.post(`/referrals/${declined.referralId}/decline`, { reason: 'not ours', suggestedAgency: 'nav-oslo' }, { as: 'oslo-health' })).status).toBe(201);
+    const again = { referralId: randomUUID(), acknowledgeBy: declined.acknowledgeBy, answerBy: declined.answerBy };
+    const reKey = `k-${randomUUID()}`;
+    const reHttp = await overHttp(`/referrals/${declined.referralId}/re-referral`, again, 'oslo-refugee', reKey);
+    expect(reHttp.res.status).toBe(201);
+    expect(reHttp.dispatched).toBeInstanceOf(ReReferralMessage);
+    const reMessage = await busMessage('oslo-refugee', reKey, 'ReReferReferral', { ...again, declinedReferralId: declined.referralId });
+    expect(timeless(reMessage)).toEqual(timeless(reHttp.dispatched));
+    await expect(api.appendsNothing(() => run('oslo-refugee', reKey, 'ReReferReferral', { ...again, declinedReferralId: declined.referralId })))
+      .resolves.toMatchObject({ replayed: true, events: reHttp.res.body.events });
+  });
+
+  it('refuses what HTTP refuses for coordinators and re-referrals, with the same codes', async () => {
+    const designation = { subjectId, agency: 'red-cross-oslo', basis: { kind: 'legal', entryId: 'paa-13b-1-5' } };
+    const voluntary = await api.appendsNothing(() => run('oslo-refugee', `k-${randomUUID()}`, 'DesignateCoordinator', designation).catch((e: unknown) => e));
+    expect(refusalOf(voluntary)).toMatchObject({ statusCode: 400, error: 'COORDINATOR.BASIS_NOT_APPLICABLE' });
+
+    const declined = referralBody(subjectId);
+    await api.post('/referrals', declined);
+    await api.post(`/referrals/${declined.referralId}/decline`, { reason: 'not ours', suggestedAgency: 'nav-oslo' }, { as: 'oslo-health' });
+    const again = { declinedReferralId: declined.referralId, referralId: randomUUID(), acknowledgeBy: declined.acknowledgeBy, answerBy: declined.answerBy };
+    const notSender = await api.appendsNothing(() => run('oslo-health', `k-${randomUUID()}`, 'ReReferReferral', again).catch((e: unknown) => e));
+    expect(refusalOf(notSender)).toMatchObject({ statusCode: 403, error: 'REFERRAL.NOT_SENDER' });
+    const unknown = await api.appendsNothing(() => run('oslo-refugee', `k-${randomUUID()}`, 'ReReferReferral', { ...again, declinedReferralId: randomUUID() }).catch((e: unknown) => e));
+    expect(refusalOf(unknown)).toMatchObject({ statusCode: 404, error: 'REFERRAL.NOT_FOUND' });
   });
 
   it('does not run without Kafka (the embedded default)', async () => {
