@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getMetadataStorage } from 'class-validator';
 import { parse } from 'yaml';
 import { AGENCY_KINDS, CONTACT_CHANNELS, DATA_CATEGORIES, HOUSEHOLD_RELATIONS, PURPOSES, type DomainEvent } from '@samhandling/domain';
 import { DLQ_HEADERS } from '../../../apps/api/src/inbox/dead-letter';
-import { inboxCommandTypes } from '../../../apps/api/src/inbox/inbox-commands';
+import { INBOX_COMMANDS, inboxCommandTypes } from '../../../apps/api/src/inbox/inbox-commands';
 import { eventType } from './cloud-event';
 import { parseDeliveredEvent } from './consumer/envelope';
 import { envelope } from './consumer/testing/topic-fixture';
@@ -66,6 +67,18 @@ describe('docs/asyncapi.yaml', () => {
     expect(Object.keys(commands).sort()).toEqual(inboxCommandTypes().sort());
     for (const [name, message] of Object.entries(commands)) expect(payloadType(message)).toBe(name);
     expect(Object.keys(doc.components.schemas.DeadLetterHeaders.properties).sort()).toEqual(Object.values(DLQ_HEADERS).sort());
+  });
+
+  it('gives each inbox command exactly the fields the inbox accepts: the URL ids by their message names, then the body DTO', () => {
+    const dataOf = (message: Node): Node => (message.payload.allOf as Node[]).find((s) => s.properties?.data)!.properties.data;
+    const bodyFields = (dto: Function | undefined) =>
+      dto ? getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName) : [];
+    for (const [type, message] of Object.entries(messagesOf('inbox'))) {
+      const { params, dto } = INBOX_COMMANDS[type];
+      const fields = [...new Set([...params, ...bodyFields(dto)])].sort();
+      expect({ type, documented: Object.keys(dataOf(message).properties).sort() }).toEqual({ type, documented: fields });
+      expect({ type, requiresUrlIds: params.every((p) => dataOf(message).required.includes(p)) }).toEqual({ type, requiresUrlIds: true });
+    }
   });
 
   it('uses the domain vocabularies', () => {
