@@ -15,7 +15,7 @@
  *      messages over one at a time and stores its checkpoint after each.
  *    Target: ours ≥ 10× Emmett.
  * 2. Latency: appends at BENCH_RATE events/s (default 1,000) for BENCH_SECONDS (10) while the
- *    relay runs; a Kafka consumer on the 10 topics timestamps each delivery. Append call → consumer
+ *    relay runs as its own process (apps/relay from dist/, as deployed); a Kafka consumer on the 10 topics timestamps each delivery. Append call → consumer
  *    receipt, p50/p99 over every delivery. Target: p99 < 200 ms.
  */
 const path = require('node:path');
@@ -95,6 +95,10 @@ async function throughput(url, prefix, items) {
   return { events: last, seconds: oursSeconds, deliveries, disclosures, chainOk: chain.ok };
 }
 
+/**
+ * Append → consumer latency with the relay as production runs it: its own process (apps/relay,
+ * built in dist/), so appends, relay and consumer do not share one event loop.
+ */
 async function latency(url, prefix) {
   const dir = agencies(prefix);
   const ours = await openOurs(url, 'latency');
@@ -118,10 +122,17 @@ async function latency(url, prefix) {
     },
   });
   await joined;
-  const sink = await KafkaSink.create(kafka, { agencies: dir.map((a) => a.id), partitions: 3 });
-  const relay = new Relay({ store: ours.store, catalog, agencies: dir, disclosureLog: ours.disclosureLog, feed: ours.feed, sinks: [sink], batchSize: 500 });
-  await relay.start();
-  await sleep(2_000); // caught up, consumer assigned and at the end of its partitions
+  const relay = startRelayProcess(url, 'latency', dir);
+  const relayAt = async () => Number((await ours.store.sqlClient.query(`SELECT position FROM latency.checkpoints WHERE name = 'relay'`))[0]?.position ?? 0);
+  const caughtUp = async (position) => {
+    for (const until = Date.now() + 120_000; (await relayAt()) < position; await sleep(50)) {
+      if (relay.exitCode !== null) throw new Error(`the relay process exited (${relay.exitCode}): ${relay.output()}`);
+      if (Date.now() > until) throw new Error(`the relay did not reach ${position}: ${relay.output()}`);
+    }
+  };
+  const lastOf = async () => (await ours.store.readAll({ after: 0, limit: 1_000_000 })).at(-1).position;
+  await caughtUp(await lastOf());
+  await sleep(1_000); // consumer assigned and at the end of its partitions
 
   const perTick = RATE / 100;
   const total = RATE * SECONDS;
@@ -141,16 +152,40 @@ async function latency(url, prefix) {
   }
   const appendSeconds = (performance.now() - start) / 1000;
   await Promise.all(pending);
-  const last = (await ours.store.readAll({ after: 0, limit: 1_000_000 })).at(-1).position;
-  await relay.reached(last);
+  await caughtUp(await lastOf());
   await sleep(1_000);
   await relay.stop();
-  await sink.close();
   await consumer.disconnect();
   await ours.store.close();
   latencies.sort((a, b) => a - b);
   const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
   return { events: total, rate: total / appendSeconds, deliveries: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies.at(-1) };
+}
+
+/** apps/relay from dist/, configured by environment only, on the bench's database, schema and agencies. */
+function startRelayProcess(url, schema, dir) {
+  const { spawn } = require('node:child_process');
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-relay-'));
+  const directory = path.join(tmp, 'agencies.json');
+  fs.writeFileSync(directory, JSON.stringify(dir.map((a) => ({ ...a, name: a.id }))));
+  const child = spawn(process.execPath, ['-r', 'tsconfig-paths/register', path.join('dist', 'apps', 'relay', 'src', 'main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_BASEURL: './dist', DATABASE_URL: url, DATABASE_SCHEMA: schema, KAFKA_BROKERS: BROKERS.join(','), AGENCY_DIRECTORY: directory, RELAY_TOPIC_PARTITIONS: '3' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (d) => { output = (output + d).slice(-4000); });
+  return {
+    get exitCode() { return child.exitCode; },
+    output: () => output,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => { fs.rmSync(tmp, { recursive: true, force: true }); resolve(); });
+      child.kill('SIGTERM');
+    }),
+  };
 }
 
 async function deleteTopics(prefixes) {
