@@ -151,6 +151,22 @@ describe('Kafka inbox on a real broker and PostgreSQL', () => {
     expect(await processed(consent)).toMatchObject({ outcome: 'appended' });
   }, 60_000);
 
+  it('a coordinator is designated through the inbox on the person\'s consent; a voluntary organisation on a catalog entry is dead-lettered', async () => {
+    const consentId = randomUUID();
+    const consent = await send(refugee, 'GiveConsent', { ...consentBody({ consentId, recipients: [{ agency: refugee }], categories: ['identity'], purposes: ['coordination'] }), subjectId });
+    expect(await processed(consent)).toMatchObject({ outcome: 'appended' });
+    const designated = await send(refugee, 'DesignateCoordinator', { subjectId, agency: refugee, caseworker: 'Kari', basis: { kind: 'consent', consentId } });
+    expect(await processed(designated)).toMatchObject({ outcome: 'appended', agency: refugee });
+    const [event] = (await store.readStream(`subject-${subjectId}`)).filter((e) => e.type === 'CoordinatorDesignated');
+    expect(event.data).toMatchObject({ agency: refugee, caseworker: 'Kari', basis: { kind: 'consent', consentId }, designatedBy: refugee });
+    expect(event.metadata).toMatchObject({ idempotencyKey: designated });
+
+    const before = await eventCount();
+    const voluntary = await send(refugee, 'DesignateCoordinator', { subjectId, agency: dir.id('red-cross-oslo'), basis: { kind: 'legal', entryId: 'paa-13b-1-5' } });
+    expect((await letterFor(voluntary)).headers).toMatchObject({ [DLQ_HEADERS.code]: 'COORDINATOR.BASIS_NOT_APPLICABLE', [DLQ_HEADERS.status]: '400' });
+    expect(await eventCount()).toBe(before);
+  }, 60_000);
+
   it('the national authority grants residence and links households through its inbox; a municipality is refused', async () => {
     const sponsorId = randomUUID();
     expect(await processed(await send(imdi, 'RegisterSubject', subjectBody({ subjectId: sponsorId }), undefined, sponsorId))).toMatchObject({ outcome: 'appended' });
