@@ -29,8 +29,6 @@ export class RunningApp {
 
   static start(name: string, script: string, env: Record<string, string | undefined>): RunningApp {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, TS_NODE_BASEURL: './dist', ...env };
-    // Jest's worker marker would switch the embedded relay off, as it does inside unit tests.
-    delete childEnv.JEST_WORKER_ID;
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
     const child = spawn(process.execPath, ['-r', 'tsconfig-paths/register', script], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     return new RunningApp(name, child);

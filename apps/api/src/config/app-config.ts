@@ -25,6 +25,12 @@ export interface AppConfig {
   inbox: InboxConfig;
   /** The referral deadline scheduler (SCHEDULER_ENABLED, SCHEDULER_INTERVAL_MS, ESCALATE_TO_COORDINATOR). */
   scheduler: SchedulerConfig;
+  /**
+   * Whether the API hosts the relay (feed only, no Kafka): RELAY_IN_PROCESS=true|false, by default
+   * on with the embedded store (its PGlite belongs to this one process) and off with PostgreSQL,
+   * where the relay runs as its own process (apps/relay).
+   */
+  relayInProcess: boolean;
 }
 
 export interface InboxConfig {
@@ -62,7 +68,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       replicationFactor: positive(env, 'KAFKA_REPLICATION_FACTOR', 1),
     },
     scheduler: schedulerSettings(env),
+    relayInProcess: flag(env, 'RELAY_IN_PROCESS', !env.DATABASE_URL),
   };
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new Error(`${name} must be true or false, got ${JSON.stringify(raw)}`);
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

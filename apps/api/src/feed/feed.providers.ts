@@ -9,18 +9,6 @@ import { EVENT_STORE } from '../store/store.module';
 
 export const FEED_STORE = Symbol('FEED_STORE');
 
-/**
- * Whether the API hosts the relay (feed only, no Kafka). On by default with the embedded store,
- * whose PGlite belongs to this one process; with PostgreSQL the relay runs as its own process
- * (apps/relay). RELAY_IN_PROCESS=true|false overrides. Off by default under Jest, so API tests
- * that count disclosure records see only their own.
- */
-export function relayInProcess(config: AppConfig, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.RELAY_IN_PROCESS === 'true') return true;
-  if (env.RELAY_IN_PROCESS === 'false') return false;
-  return !config.databaseUrl && env.JEST_WORKER_ID === undefined;
-}
-
 /** The relay inside the API process: starts once the app is up, stops before the store closes. */
 @Injectable()
 export class InProcessRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -35,7 +23,7 @@ export class InProcessRelay implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!relayInProcess(this.config)) return;
+    if (!this.config.relayInProcess) return;
     const { config, store } = this;
     const log = (message: string) => this.logger.log(message);
     const lock = config.databaseUrl

@@ -3,17 +3,11 @@ import { ApiHarness, consentBody, contactBody } from '../testing/api-harness';
 
 describe('GET /feed on the embedded store (in-process relay)', () => {
   let api: ApiHarness;
-  const saved = process.env.RELAY_IN_PROCESS;
 
   beforeAll(async () => {
-    process.env.RELAY_IN_PROCESS = 'true';
-    api = await ApiHarness.start();
+    api = await ApiHarness.start({ relayInProcess: true });
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    if (saved === undefined) delete process.env.RELAY_IN_PROCESS;
-    else process.env.RELAY_IN_PROCESS = saved;
-  });
+  afterAll(() => api?.close());
 
   const feed = async (as: string, query = '') =>
     api.http.get(`/feed${query}`).set('Authorization', `Bearer ${await api.token(as)}`);

@@ -34,13 +34,15 @@ export class ApiHarness {
     private readonly dataDir: string,
   ) {}
 
-  static async start(): Promise<ApiHarness> {
+  /** The in-process relay is off unless asked for, so tests that count disclosure records see only their own. */
+  static async start(options: { relayInProcess?: boolean } = {}): Promise<ApiHarness> {
     const dataDir = mkdtempSync(join(tmpdir(), 'samhandling-api-'));
     const config: AppConfig = {
       ...loadConfig({}),
       dataDir,
       databaseUrl: undefined,
       agencyDirectoryFile: join(REPO_ROOT, 'config', 'agencies.json'),
+      relayInProcess: options.relayInProcess ?? false,
     };
     try {
       // API_TEST_LOG=1 keeps Nest's logger on, e.g. to see the stack behind an unexpected 500.

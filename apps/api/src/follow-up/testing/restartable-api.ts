@@ -78,6 +78,7 @@ export class RestartableApi {
       dataDir,
       databaseUrl: undefined,
       agencyDirectoryFile: join(REPO_ROOT, 'config', 'agencies.json'),
+      relayInProcess: false,
       ...overrides,
     };
     return new RestartableApi(config, dataDir);

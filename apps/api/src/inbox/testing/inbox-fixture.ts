@@ -125,6 +125,7 @@ export async function startInboxApp(settings: { databaseUrl: string; schema: str
     agencyDirectoryFile: settings.directoryFile,
     kafka: { brokers: settings.brokers, clientId: 'inbox-int-test' },
     inbox: { enabled: true, groupId: settings.groupId, partitions: 2, replicationFactor: 1 },
+    relayInProcess: false,
   };
   const app = await createApp(config, process.env.API_TEST_LOG ? {} : { logger: false });
   await app.init();
