@@ -47,13 +47,17 @@ const step = fc.oneof(
   fc.record({ type: fc.constant('ReferralSent'), subjectId: subject, referralId: fc.constantFrom('r1', 'r2'), from: fc.constantFrom(...ids), to: fc.constantFrom(...ids), categories }),
   fc.record({ type: fc.constant('ResidenceGranted'), subjectId: subject, municipality: fc.constantFrom('0301', '4601') }),
   fc.record({
+    type: fc.constant('CoordinatorDesignated'), subjectId: subject, agency: fc.constantFrom(...ids), designatedBy: fc.constantFrom(...ids),
+    basis: fc.oneof(fc.constantFrom('c1', 'c2', 'c3').map((consentId) => ({ kind: 'consent', consentId })), fc.constantFrom('paa-13b-1-5', 'ia-41').map((entryId) => ({ kind: 'legal', entryId }))),
+  }),
+  fc.record({
     type: fc.constant('Record'), subjectId: subject, kind: fc.constantFrom('contact', 'consent', 'referral', 'identity'), owner: fc.constantFrom(...ids), categories,
     consentId: fc.constantFrom('c1', 'c2'), referralId: fc.constantFrom('r1', 'r2'),
   }),
 );
 
 describe('Recipients: the decision cache answers exactly what AgencyPolicy answers', () => {
-  it('over random histories of consents, withdrawals, referrals and residence, at every instant', () => {
+  it('over random histories of consents, withdrawals, referrals, residence and coordinators, at every instant', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(step, fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 25 }), (steps) => {
         const tracker = new PolicyTracker();
@@ -68,6 +72,7 @@ describe('Recipients: the decision cache answers exactly what AgencyPolicy answe
               : s.type === 'ConsentWithdrawn' ? { subjectId: s.subjectId, consentId: s.consentId, withdrawnAt: at(s.at) }
               : s.type === 'ReferralSent' ? { subjectId: s.subjectId, referralId: s.referralId, from: s.from, to: s.to, categories: s.categories, basis: { kind: 'legal', entryId: 'paa-13b-1-5' } }
               : s.type === 'ResidenceGranted' ? { subjectId: s.subjectId, municipality: s.municipality, familyReunification: true }
+              : s.type === 'CoordinatorDesignated' ? { subjectId: s.subjectId, agency: s.agency, basis: s.basis, designatedBy: s.designatedBy }
               : {};
           if (s.type !== 'Record') {
             const event = { id: `e${position}`, streamId: 'x', revision: 0, position, type: s.type, data, metadata: {}, recordedAt: at(when) } as RecordedEvent;
