@@ -27,6 +27,13 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'apps-do-not-import-each-other',
+      comment: 'What two apps share lives in a lib (e.g. libs/config), so each app deploys on its own.',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

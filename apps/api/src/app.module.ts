@@ -5,7 +5,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { ConsentCommandHandler, ContactCommandHandler, ReferralCommandHandler, ReReferralHandler, SubjectCommandHandler } from './commands/command.handlers';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
-import { AgencyDirectory } from './config/agency-directory';
+import { AgencyDirectory } from '@samhandling/config';
 import { ConsentsController } from './consents/consents.controller';
 import { ContactsController } from './contacts/contacts.controller';
 import { ErrorFilter } from './http/error.filter';

@@ -2,8 +2,7 @@ import { DisclosureLog } from '@samhandling/audit';
 import { errorSummary, openEventStore } from '@samhandling/event-store';
 import { createKafka, FeedStore, KafkaSink, kafkaSettings, PgRelayLock, Relay, type DeliverySink } from '@samhandling/messaging';
 import { loadCatalog } from '@samhandling/policy';
-import { AgencyDirectory } from '../../api/src/config/agency-directory';
-import { loadConfig } from '../../api/src/config/app-config';
+import { AgencyDirectory, platformConfig } from '@samhandling/config';
 import { relaySettings } from './relay-settings';
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} [relay] ${message}\n`);
@@ -32,7 +31,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  const config = loadConfig();
+  const config = platformConfig();
   const settings = relaySettings();
   if (!config.databaseUrl) {
     log('DATABASE_URL is not set. The relay process needs PostgreSQL: the embedded PGlite store belongs to one process, so with it the API runs the relay itself and serves GET /feed. Set DATABASE_URL=postgres://… to run the relay on its own.');

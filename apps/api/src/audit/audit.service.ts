@@ -4,7 +4,7 @@ import { LegalBasisCatalog } from '@samhandling/policy';
 import type { PersonOverview, ProjectionRuntime } from '@samhandling/projections';
 import { PROJECTIONS } from '../reads/reads.providers';
 import type { Caller } from '../auth/token-verifier';
-import { AgencyDirectory } from '../config/agency-directory';
+import { AgencyDirectory } from '@samhandling/config';
 import type { BreakGlassQueueDto, DisclosureFiltersDto, DisclosureQueryDto, PostponementDto, ReviewDto } from './audit.dto';
 import { officerScope } from './officer-scope';
 

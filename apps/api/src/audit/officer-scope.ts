@@ -1,7 +1,7 @@
 import { ForbiddenException } from '@nestjs/common';
 import type { AuditScope } from '@samhandling/audit';
 import type { Caller } from '../auth/token-verifier';
-import type { AgencyDirectory } from '../config/agency-directory';
+import type { AgencyDirectory } from '@samhandling/config';
 
 export const PRIVACY_OFFICER = 'privacy-officer';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRemoteJWKSet, importJWK, jwtVerify, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import type { AppConfig } from '../config/app-config';
-import type { AgencyDirectory, Agency } from '../config/agency-directory';
+import type { AgencyDirectory, Agency } from '@samhandling/config';
 import { ensureLocalKeyPair, TOKEN_ALG } from './local-keys';
 
 export interface Caller {

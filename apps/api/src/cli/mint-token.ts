@@ -1,7 +1,7 @@
 /* Mints a demo bearer token with the embedded default's local key (created if missing).
  * Usage: npm run token -- <agency-id> [actor] [--roles a,b] [--expires 8h] */
 import { loadConfig } from '../config/app-config';
-import { AgencyDirectory } from '../config/agency-directory';
+import { AgencyDirectory } from '@samhandling/config';
 import { ensureLocalKeyPair, mintToken } from '../auth/local-keys';
 
 async function main(argv: string[]): Promise<void> {

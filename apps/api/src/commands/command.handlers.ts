@@ -6,7 +6,7 @@ import {
 } from '@samhandling/domain';
 import type { EventStore } from '@samhandling/event-store';
 import { LegalBasisCatalog } from '@samhandling/policy';
-import { AgencyDirectory } from '../config/agency-directory';
+import { AgencyDirectory } from '@samhandling/config';
 import { EVENT_STORE } from '../store/store.module';
 import { ConsentCommandMessage, ContactCommandMessage, metadataOf, ReferralCommandMessage, ReReferralMessage, SubjectCommandMessage } from './command-message';
 import { handleCommand, type CommandResult } from './handle-command';

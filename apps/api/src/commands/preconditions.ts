@@ -1,6 +1,6 @@
 import { forbidden, notFound, subjectStream, type AgencyKind } from '@samhandling/domain';
 import type { EventStore } from '@samhandling/event-store';
-import type { AgencyDirectory } from '../config/agency-directory';
+import type { AgencyDirectory } from '@samhandling/config';
 
 /** Checks that span streams (the deciders see one stream each) run before deciding. */
 export async function requireSubject(store: EventStore, subjectId: string, role = 'Subject'): Promise<void> {

@@ -1,24 +1,16 @@
-import { join } from 'node:path';
+import { platformConfig, type PlatformConfig } from '@samhandling/config';
 import { kafkaSettings, type KafkaSettings } from '@samhandling/messaging';
 import { schedulerSettings, type SchedulerConfig } from '../follow-up/scheduler-config';
 
-/** Everything the API reads from its environment, read once at start-up. */
-export interface AppConfig {
+/** Everything the API reads from its environment, read once at start-up: the platform's settings and its own. */
+export interface AppConfig extends PlatformConfig {
   port: number;
   host: string;
-  /** postgres://… selects PostgreSQL; unset means the embedded PGlite in `dataDir`. */
-  databaseUrl?: string;
-  dataDir: string;
-  schema: string;
-  agencyDirectoryFile: string;
   /** JWK file of the public key callers' tokens are verified with; default: the local dev key. */
   jwtPublicKeyFile?: string;
   jwtIssuer: string;
   jwtAudience: string;
   bodyLimit: string;
-  /** Directory of legal-basis catalog versions (JSON), and entries switched on by configuration. */
-  catalogDir: string;
-  enabledBases: string[];
   /** KAFKA_BROKERS and SASL settings; unset means no Kafka (the embedded default). */
   kafka?: KafkaSettings;
   /** The Kafka inbox consumer, run inside the API when Kafka is configured (INBOX_ENABLED=false turns it off). */
@@ -45,21 +37,16 @@ export interface InboxConfig {
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const dataDir = env.DATA_DIR ?? join(process.cwd(), 'data');
-  const schema = env.DATABASE_SCHEMA ?? 'samhandling';
+  const platform = platformConfig(env);
+  const schema = platform.schema;
   return {
+    ...platform,
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '127.0.0.1',
-    databaseUrl: env.DATABASE_URL || undefined,
-    dataDir,
-    schema,
-    agencyDirectoryFile: env.AGENCY_DIRECTORY ?? join(process.cwd(), 'config', 'agencies.json'),
     jwtPublicKeyFile: env.JWT_PUBLIC_KEY_FILE || undefined,
     jwtIssuer: env.JWT_ISSUER ?? 'samhandling-local',
     jwtAudience: env.JWT_AUDIENCE ?? 'samhandling-api',
     bodyLimit: env.BODY_LIMIT ?? '64kb',
-    catalogDir: env.LEGAL_BASIS_CATALOG_DIR ?? join(process.cwd(), 'libs', 'policy', 'catalog'),
-    enabledBases: (env.LEGAL_BASES_ENABLED ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     kafka: kafkaSettings('samhandling-api', env),
     inbox: {
       enabled: env.INBOX_ENABLED !== 'false',

@@ -4,7 +4,7 @@ import { errorSummary, type SqlEventStore } from '@samhandling/event-store';
 import { FeedStore, PgRelayLock, Relay } from '@samhandling/messaging';
 import { loadCatalog } from '@samhandling/policy';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { AgencyDirectory } from '../config/agency-directory';
+import { AgencyDirectory } from '@samhandling/config';
 import { EVENT_STORE } from '../store/store.module';
 
 export const FEED_STORE = Symbol('FEED_STORE');

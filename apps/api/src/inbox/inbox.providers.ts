@@ -5,7 +5,7 @@ import { errorSummary } from '@samhandling/event-store';
 import { createKafka } from '@samhandling/messaging';
 import type { CommandResult } from '../commands/handle-command';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { AgencyDirectory } from '../config/agency-directory';
+import { AgencyDirectory } from '@samhandling/config';
 import { InboxConsumer, type InboxOutcome } from './inbox-consumer';
 
 export const INBOX_VALIDATION = Symbol('INBOX_VALIDATION');

@@ -5,7 +5,7 @@ import { disclosureId, DisclosureLog, type Disclosure } from '@samhandling/audit
 import { AgencyPolicy, basisKey, initialSubjectPolicyState, LegalBasisCatalog, type Basis, type SubjectPolicyState } from '@samhandling/policy';
 import type { BoardReferral, ConsentRegistry, ContactHistory, PersonOverview, ProjectionRuntime, ReferralBoard } from '@samhandling/projections';
 import type { Caller } from '../auth/token-verifier';
-import { AgencyDirectory } from '../config/agency-directory';
+import { AgencyDirectory } from '@samhandling/config';
 import { Disclosing, describe, strongestDenial } from './disclose-items';
 import { PROJECTIONS } from './reads.providers';
 import { consentRegistryView, contactHistoryView, coordinationView, personOverviewView } from './views';

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiOpera
 import { PURPOSES, type Purpose } from '@samhandling/domain';
 import { CurrentCaller } from '../auth/auth.guard';
 import type { Caller } from '../auth/token-verifier';
-import { AgencyDirectory } from '../config/agency-directory';
+import { AgencyDirectory } from '@samhandling/config';
 import { DecisionQueryDto } from './decision-query.dto';
 import { READABLE_PROJECTIONS, ReadService, type ReadableProjection } from './read.service';
 
