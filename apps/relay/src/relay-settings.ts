@@ -1,3 +1,5 @@
+import { envInteger } from '@samhandling/config';
+
 /** The relay's own settings; the rest (database, directory, catalog, Kafka) is read as the API reads it. */
 export interface RelaySettings {
   batchSize: number;
@@ -9,17 +11,9 @@ export interface RelaySettings {
 
 export function relaySettings(env: NodeJS.ProcessEnv = process.env): RelaySettings {
   return {
-    batchSize: positive(env, 'RELAY_BATCH_SIZE', 500),
+    batchSize: envInteger(env, 'RELAY_BATCH_SIZE', 500),
     checkpointName: env.RELAY_CHECKPOINT ?? 'relay',
-    partitions: positive(env, 'RELAY_TOPIC_PARTITIONS', 3),
-    replicationFactor: positive(env, 'KAFKA_REPLICATION_FACTOR', 1),
+    partitions: envInteger(env, 'RELAY_TOPIC_PARTITIONS', 3),
+    replicationFactor: envInteger(env, 'KAFKA_REPLICATION_FACTOR', 1),
   };
-}
-
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
 }

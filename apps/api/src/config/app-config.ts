@@ -1,4 +1,4 @@
-import { platformConfig, type PlatformConfig } from '@samhandling/config';
+import { envFlag, envInteger, platformConfig, type PlatformConfig } from '@samhandling/config';
 import { kafkaSettings, type KafkaSettings } from '@samhandling/messaging';
 import { schedulerSettings, type SchedulerConfig } from '../follow-up/scheduler-config';
 
@@ -51,25 +51,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     inbox: {
       enabled: env.INBOX_ENABLED !== 'false',
       groupId: env.INBOX_GROUP_ID || `samhandling-inbox-${schema}`,
-      partitions: positive(env, 'INBOX_TOPIC_PARTITIONS', 3),
-      replicationFactor: positive(env, 'KAFKA_REPLICATION_FACTOR', 1),
+      partitions: envInteger(env, 'INBOX_TOPIC_PARTITIONS', 3),
+      replicationFactor: envInteger(env, 'KAFKA_REPLICATION_FACTOR', 1),
     },
     scheduler: schedulerSettings(env),
-    relayInProcess: flag(env, 'RELAY_IN_PROCESS', !env.DATABASE_URL),
+    relayInProcess: envFlag(env, 'RELAY_IN_PROCESS', !env.DATABASE_URL),
   };
-}
-
-function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === 'false') return raw === 'true';
-  throw new Error(`${name} must be true or false, got ${JSON.stringify(raw)}`);
-}
-
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
 }
