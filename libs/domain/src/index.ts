@@ -13,6 +13,7 @@ export * from './shared/errors';
 export * from './shared/categories';
 export * from './shared/time';
 export * from './shared/validation';
+export * from './shared/sharing-basis';
 export * from './streams';
 
 export * from './subject/subject.events';

@@ -1,9 +1,10 @@
 import type { Type } from '@nestjs/common';
-import type { ConsentRecipient, ReferralBasis } from '@samhandling/domain';
+import type { ConsentRecipient } from '@samhandling/domain';
 import {
   ConsentCommandMessage, ContactCommandMessage, metadataOf, plain, ReferralCommandMessage, ReReferralMessage, SubjectCommandMessage,
 } from '../commands/command-message';
 import type { CommandContext } from '../commands/handle-command';
+import { toSharingBasis } from '../http/sharing-basis.dto';
 import { GiveConsentDto, WithdrawConsentDto } from '../consents/consents.dto';
 import { RecordContactDto } from '../contacts/contacts.dto';
 import { AcceptReferralDto, CompleteReferralDto, DeclineReferralDto, ReReferDto, SendReferralDto } from '../referrals/referrals.dto';
@@ -51,8 +52,7 @@ export const INBOX_COMMANDS: Readonly<Record<string, InboxCommand>> = {
   DesignateCoordinator: command(
     (dto: DesignateCoordinatorDto, { subjectId }, ctx) => {
       const { agency, caseworker, basis } = plain(dto);
-      const designation = basis.kind === 'legal' ? { kind: 'legal' as const, entryId: basis.entryId! } : { kind: 'consent' as const, consentId: basis.consentId! };
-      const data = { subjectId, agency, ...(caseworker !== undefined ? { caseworker } : {}), basis: designation };
+      const data = { subjectId, agency, ...(caseworker !== undefined ? { caseworker } : {}), basis: toSharingBasis(basis) };
       return new SubjectCommandMessage({ type: 'DesignateCoordinator', data, metadata: metadataOf(ctx) }, ctx);
     },
     ['subjectId'], DesignateCoordinatorDto, (p) => `/subjects/${p.subjectId}/coordinator`,
@@ -75,10 +75,8 @@ export const INBOX_COMMANDS: Readonly<Record<string, InboxCommand>> = {
     ['subjectId', 'consentId'], WithdrawConsentDto, (p) => `/subjects/${p.subjectId}/consents/${p.consentId}/withdrawal`,
   ),
   SendReferral: command(
-    (dto: SendReferralDto, _, ctx) => {
-      const basis: ReferralBasis = dto.basis.kind === 'legal' ? { kind: 'legal', entryId: dto.basis.entryId! } : { kind: 'consent', consentId: dto.basis.consentId! };
-      return new ReferralCommandMessage({ type: 'SendReferral', data: { ...plain(dto), basis }, metadata: metadataOf(ctx) }, ctx);
-    },
+    (dto: SendReferralDto, _, ctx) =>
+      new ReferralCommandMessage({ type: 'SendReferral', data: { ...plain(dto), basis: toSharingBasis(dto.basis) }, metadata: metadataOf(ctx) }, ctx),
     [], SendReferralDto, () => '/referrals',
   ),
   AcknowledgeReferral: command(

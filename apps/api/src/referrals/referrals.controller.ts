@@ -2,7 +2,8 @@ import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/commo
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { ReferralBasis, ReferralCommand } from '@samhandling/domain';
+import type { ReferralCommand } from '@samhandling/domain';
+import { toSharingBasis } from '../http/sharing-basis.dto';
 import { metadataOf, plain, ReferralCommandMessage, ReReferralMessage } from '../commands/command-message';
 import type { CommandContext, CommandResult } from '../commands/handle-command';
 import { CommandEndpoint } from '../http/api-docs';
@@ -21,8 +22,7 @@ export class ReferralsController {
   @ApiOperation({ summary: 'SendReferral from the calling agency, with its legal basis or consent and deadlines' })
   @CommandEndpoint('ReferralSent')
   async send(@Body() dto: SendReferralDto, @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
-    const basis: ReferralBasis = dto.basis.kind === 'legal' ? { kind: 'legal', entryId: dto.basis.entryId! } : { kind: 'consent', consentId: dto.basis.consentId! };
-    return this.run({ type: 'SendReferral', data: { ...plain(dto), basis }, metadata: metadataOf(ctx) }, ctx, res);
+    return this.run({ type: 'SendReferral', data: { ...plain(dto), basis: toSharingBasis(dto.basis) }, metadata: metadataOf(ctx) }, ctx, res);
   }
 
   @Post(':referralId/acknowledgement')

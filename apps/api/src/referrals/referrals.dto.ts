@@ -1,21 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { DATA_CATEGORIES, type DataCategory } from '@samhandling/domain';
+import { SharingBasisDto } from '../http/sharing-basis.dto';
 
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
-
-export class ReferralBasisDto {
-  @ApiProperty({ enum: ['legal', 'consent'] }) @IsIn(['legal', 'consent']) kind: 'legal' | 'consent';
-
-  @ApiPropertyOptional({ description: 'Legal-basis catalog entry id, when kind is legal' })
-  @ValidateIf((b: ReferralBasisDto) => b.kind === 'legal') @IsString() @Length(1, 100)
-  entryId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'Consent id, when kind is consent' })
-  @ValidateIf((b: ReferralBasisDto) => b.kind === 'consent') @IsUUID()
-  consentId?: string;
-}
 
 export class SendReferralDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() referralId: string;
@@ -27,7 +16,7 @@ export class SendReferralDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(DATA_CATEGORIES.length) @IsIn(DATA_CATEGORIES, { each: true })
   categories: DataCategory[];
 
-  @ApiProperty({ type: ReferralBasisDto }) @ValidateNested() @Type(() => ReferralBasisDto) @IsDefined() basis: ReferralBasisDto;
+  @ApiProperty({ type: SharingBasisDto }) @ValidateNested() @Type(() => SharingBasisDto) @IsDefined() basis: SharingBasisDto;
   @ApiProperty({ description: 'Deadline for the receiving agency to acknowledge' }) @IsISO8601({ strict: true }) acknowledgeBy: string;
   @ApiProperty({ description: 'Deadline for an answer (accept or decline)' }) @IsISO8601({ strict: true }) answerBy: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'The declined referral this one follows up' }) @IsOptional() @IsUUID() previousReferralId?: string;

@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { metadataOf, plain, SubjectCommandMessage } from '../commands/command-message';
 import type { CommandContext, CommandResult } from '../commands/handle-command';
 import { CommandEndpoint } from '../http/api-docs';
+import { toSharingBasis } from '../http/sharing-basis.dto';
 import { CommandCtx } from '../http/command-context';
 import { respond } from '../http/respond';
 import { DesignateCoordinatorDto, GrantResidenceDto, LinkHouseholdDto, RegisterSubjectDto } from './subjects.dto';
@@ -60,10 +61,9 @@ export class SubjectsController {
     @CommandCtx() ctx: CommandContext, @Res({ passthrough: true }) res: Response,
   ) {
     const { agency, caseworker, basis } = plain(dto);
-    const designation = basis.kind === 'legal' ? { kind: 'legal' as const, entryId: basis.entryId! } : { kind: 'consent' as const, consentId: basis.consentId! };
     const result = await this.bus.execute<SubjectCommandMessage, CommandResult>(
       new SubjectCommandMessage({
-        type: 'DesignateCoordinator', data: { subjectId, agency, ...(caseworker !== undefined ? { caseworker } : {}), basis: designation }, metadata: metadataOf(ctx),
+        type: 'DesignateCoordinator', data: { subjectId, agency, ...(caseworker !== undefined ? { caseworker } : {}), basis: toSharingBasis(basis) }, metadata: metadataOf(ctx),
       }, ctx),
     );
     return respond(res, result);

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { HOUSEHOLD_RELATIONS, type HouseholdRelation } from '@samhandling/domain';
+import { SharingBasisDto } from '../http/sharing-basis.dto';
 
 export class RegisterSubjectDto {
   @ApiProperty({ format: 'uuid', description: 'Chosen by the caller, so a retried registration is recognisable' })
@@ -43,18 +44,6 @@ export class LinkHouseholdDto {
   @ApiProperty({ enum: HOUSEHOLD_RELATIONS }) @IsIn(HOUSEHOLD_RELATIONS) relation: HouseholdRelation;
 }
 
-export class CoordinatorBasisDto {
-  @ApiProperty({ enum: ['legal', 'consent'] }) @IsIn(['legal', 'consent']) kind: 'legal' | 'consent';
-
-  @ApiPropertyOptional({ description: 'Legal-basis catalog entry id, when kind is legal' })
-  @ValidateIf((b: CoordinatorBasisDto) => b.kind === 'legal') @IsString() @Length(1, 100)
-  entryId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'Consent id, when kind is consent: an active consent naming the coordinator' })
-  @ValidateIf((b: CoordinatorBasisDto) => b.kind === 'consent') @IsUUID()
-  consentId?: string;
-}
-
 export class DesignateCoordinatorDto {
   @ApiProperty({ example: 'oslo-refugee', description: 'The coordinating agency' })
   @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'agency must be an agency id' })
@@ -64,5 +53,5 @@ export class DesignateCoordinatorDto {
   @IsOptional() @IsString() @Length(1, 200)
   caseworker?: string;
 
-  @ApiProperty({ type: CoordinatorBasisDto }) @ValidateNested() @Type(() => CoordinatorBasisDto) @IsDefined() basis: CoordinatorBasisDto;
+  @ApiProperty({ type: SharingBasisDto, description: 'An active consent naming the coordinator, or a catalog entry reaching its kind' }) @ValidateNested() @Type(() => SharingBasisDto) @IsDefined() basis: SharingBasisDto;
 }

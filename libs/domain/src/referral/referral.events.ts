@@ -1,8 +1,9 @@
 import type { DataCategory } from '../shared/categories';
 import type { Event } from '../shared/decider';
+import type { SharingBasis } from '../shared/sharing-basis';
 
 /** Why the sender may share: a legal-basis catalog entry, or the person's consent. */
-export type ReferralBasis = { kind: 'legal'; entryId: string } | { kind: 'consent'; consentId: string };
+export type ReferralBasis = SharingBasis;
 
 export type ReferralDeadline = 'acknowledgement' | 'answer';
 

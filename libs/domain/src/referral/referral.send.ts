@@ -1,10 +1,11 @@
 import { DATA_CATEGORIES } from '../shared/categories';
 import type { CommandMetadata } from '../shared/decider';
 import { invalid } from '../shared/errors';
+import { isSharingBasis, sharingBasis } from '../shared/sharing-basis';
 import { instant } from '../shared/time';
 import { isBlank, unknownValues } from '../shared/validation';
 import type { SendReferral } from './referral.commands';
-import type { ReferralBasis, ReferralSent } from './referral.events';
+import type { ReferralSent } from './referral.events';
 
 /**
  * Input checks for a new referral. Whether the basis actually covers the recipient and
@@ -16,23 +17,12 @@ export function validateSend(data: SendReferral['data'], metadata: CommandMetada
   if (data.categories.length === 0) throw invalid('REFERRAL.NO_CATEGORIES', 'A referral must name at least one data category');
   const unknown = unknownValues(data.categories, DATA_CATEGORIES);
   if (unknown.length > 0) throw invalid('REFERRAL.UNKNOWN_CATEGORY', `Unknown data categories: ${unknown.join(', ')}`);
-  if (!validBasis(data.basis)) throw invalid('REFERRAL.INVALID_BASIS', `Basis must name a legal entry or a consent: ${JSON.stringify(data.basis)}`);
+  if (!isSharingBasis(data.basis)) throw invalid('REFERRAL.INVALID_BASIS', `Basis must name a legal entry or a consent: ${JSON.stringify(data.basis)}`);
   const acknowledgeBy = instant(data.acknowledgeBy, 'acknowledgeBy');
   const answerBy = instant(data.answerBy, 'answerBy');
   if (answerBy < acknowledgeBy) throw invalid('REFERRAL.INVALID_DEADLINES', 'answerBy cannot be before acknowledgeBy');
   const now = instant(metadata.now, 'now');
   if (acknowledgeBy <= now || answerBy <= now) throw invalid('REFERRAL.DUE_IN_PAST', 'Deadlines must lie in the future');
-}
-
-function validBasis(basis: ReferralBasis): boolean {
-  switch (basis?.kind) {
-    case 'legal':
-      return !isBlank(basis.entryId);
-    case 'consent':
-      return !isBlank(basis.consentId);
-    default:
-      return false;
-  }
 }
 
 export function referralSent({ data, metadata }: SendReferral): ReferralSent {
@@ -45,8 +35,7 @@ export function referralSent({ data, metadata }: SendReferral): ReferralSent {
       to: data.to,
       reason: data.reason,
       categories: [...data.categories],
-      // Rebuilt so only the fields of the chosen kind reach the log.
-      basis: data.basis.kind === 'legal' ? { kind: 'legal', entryId: data.basis.entryId } : { kind: 'consent', consentId: data.basis.consentId },
+      basis: sharingBasis(data.basis),
       acknowledgeBy: data.acknowledgeBy,
       answerBy: data.answerBy,
       ...(data.previousReferralId !== undefined ? { previousReferralId: data.previousReferralId } : {}),

@@ -1,9 +1,10 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { conflict, invalid, notFound } from '../shared/errors';
 import { calendarDate, instant } from '../shared/time';
+import { isSharingBasis, sharingBasis } from '../shared/sharing-basis';
 import { isBlank } from '../shared/validation';
 import type { DesignateCoordinator, GrantResidence, LinkHousehold, RegisterSubject, SubjectCommand } from './subject.commands';
-import type { ArrivalNotice, CoordinatorBasis, HouseholdLinked, HouseholdRelation, ResidenceGranted, SubjectEvent } from './subject.events';
+import type { ArrivalNotice, HouseholdLinked, HouseholdRelation, ResidenceGranted, SubjectEvent } from './subject.events';
 
 export interface Residence {
   familyReunification: boolean;
@@ -117,24 +118,17 @@ function grantResidence({ data, metadata }: GrantResidence, state: SubjectState)
   return [event, ...link, notice];
 }
 
-function validCoordinatorBasis(basis: CoordinatorBasis | undefined): boolean {
-  if (basis?.kind === 'legal') return !isBlank(basis.entryId);
-  if (basis?.kind === 'consent') return !isBlank(basis.consentId);
-  return false;
-}
-
 function designateCoordinator({ data, metadata }: DesignateCoordinator, state: SubjectState): SubjectEvent[] {
   requireRegistered(state, data.subjectId);
   if (isBlank(data.agency)) throw invalid('COORDINATOR.AGENCY_REQUIRED', 'A coordinator must be an agency');
   if (data.caseworker !== undefined && isBlank(data.caseworker)) throw invalid('COORDINATOR.BLANK_CASEWORKER', 'caseworker, when given, cannot be blank');
-  if (!validCoordinatorBasis(data.basis)) {
+  if (!isSharingBasis(data.basis)) {
     throw invalid('COORDINATOR.INVALID_BASIS', `Basis must name a legal entry or a consent: ${JSON.stringify(data.basis)}`);
   }
   const current = state.coordinator;
   if (current && current.agency === data.agency && current.caseworker === data.caseworker) {
     throw conflict('COORDINATOR.UNCHANGED', `${data.agency} already coordinates for ${data.subjectId}`);
   }
-  const basis: CoordinatorBasis = data.basis.kind === 'legal' ? { kind: 'legal', entryId: data.basis.entryId } : { kind: 'consent', consentId: data.basis.consentId };
   return [
     {
       type: 'CoordinatorDesignated',
@@ -142,7 +136,7 @@ function designateCoordinator({ data, metadata }: DesignateCoordinator, state: S
         subjectId: data.subjectId,
         agency: data.agency,
         ...(data.caseworker !== undefined ? { caseworker: data.caseworker } : {}),
-        basis,
+        basis: sharingBasis(data.basis),
         ...(current && current.agency !== data.agency ? { previousAgency: current.agency } : {}),
         designatedBy: metadata.agency,
         designatedAt: metadata.now,

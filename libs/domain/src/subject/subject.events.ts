@@ -1,4 +1,5 @@
 import type { Event } from '../shared/decider';
+import type { SharingBasis } from '../shared/sharing-basis';
 
 export const HOUSEHOLD_RELATIONS = ['spouse', 'child', 'parent', 'sibling', 'other'] as const;
 export type HouseholdRelation = (typeof HOUSEHOLD_RELATIONS)[number];
@@ -60,7 +61,7 @@ export type HouseholdLinked = Event<
 >;
 
 /** Why an agency may coordinate: the person's consent, or a catalog entry. */
-export type CoordinatorBasis = { kind: 'legal'; entryId: string } | { kind: 'consent'; consentId: string };
+export type CoordinatorBasis = SharingBasis;
 
 /**
  * The single point of entry: one agency (and, if named, one caseworker there) holds the whole
