@@ -1,17 +1,8 @@
-import type { ReferralDeadline } from '@samhandling/domain';
 import { checkSchemaName, type SqlClient } from '@samhandling/event-store';
 import { REFERRAL_DEADLINES, type ReferralDeadlineRow } from './referral-deadlines.projection';
 
 /** An open deadline that has passed, with the person's coordinator at the time of asking. */
-export interface DueDeadline {
-  referralId: string;
-  subjectId: string;
-  from: string;
-  to: string;
-  deadline: ReferralDeadline;
-  dueAt: string;
-  coordinator?: string;
-}
+export type DueDeadline = Pick<ReferralDeadlineRow, 'referralId' | 'subjectId' | 'from' | 'to' | 'deadline' | 'dueAt'> & { coordinator?: string };
 
 /**
  * Finds due deadlines in the projection's rows of `<schema>.projection_state` (the runtime's
