@@ -3,7 +3,10 @@ import type { EventStore, RecordedEvent } from './event-store.port';
 export interface SubscribeOptions {
   /** Start after this global position (a checkpoint); 0 replays the whole log. */
   from: number;
-  /** Called with each batch in log order; the next batch waits until it resolves. */
+  /**
+   * Called with each batch in log order; the next batch waits until it resolves. While a full
+   * batch is handled (catching up), the one after it is already being read.
+   */
   handle(events: RecordedEvent[]): Promise<void>;
   batchSize?: number;
   /** Fallback wake-up when no append notification arrives (another process appended). */
@@ -51,13 +54,27 @@ export function subscribeToAll(store: EventStore, options: SubscribeOptions): Su
 
   const loop = (async () => {
     let backoff = 50;
+    let ahead: Promise<RecordedEvent[]> | undefined;
     while (running) {
       try {
         dirty = false;
-        const events = await store.readAll({ after: position, limit: batchSize });
+        const events = await (ahead ?? store.readAll({ after: position, limit: batchSize }));
+        ahead = undefined;
         if (events.length > 0) {
-          await options.handle(events);
-          position = events[events.length - 1].position;
+          const last = events[events.length - 1].position;
+          // A full batch means more is waiting (catching up): read it while this one is handled.
+          // Dropped unread if the handler fails, so the retry reads from the same position.
+          if (events.length === batchSize) {
+            ahead = store.readAll({ after: last, limit: batchSize });
+            ahead.catch(() => undefined);
+          }
+          try {
+            await options.handle(events);
+          } catch (error) {
+            ahead = undefined;
+            throw error;
+          }
+          position = last;
           settleWaiters();
           backoff = 50;
           continue;

@@ -302,12 +302,14 @@ export function eventStoreContract(h: ContractHarness): void {
     it('retries a failed batch from the same position, skipping nothing', async () => {
       const from = await lastPosition(store());
       const s = stream();
-      await store().append(s, [ev('One'), ev('Two'), ev('Three')]);
+      await store().append(s, [ev('One'), ev('Two'), ev('Three'), ev('Four'), ev('Five')]);
       const handled: string[] = [];
       let failures = 0;
       const sub = subscribeToAll(store(), {
         from, batchSize: 2, pollIntervalMs: 5,
         onError: () => undefined,
+        // [Three, Four] is a full batch, so [Five] was already read ahead when it fails: that read
+        // must be dropped and the retry start again at Three.
         handle: async (batch) => {
           if (batch.some((e) => e.type === 'Three') && failures++ === 0) throw new Error('transient');
           handled.push(...batch.filter((e) => e.streamId === s).map((e) => e.type));
@@ -315,8 +317,34 @@ export function eventStoreContract(h: ContractHarness): void {
       });
       await sub.reached(await lastPosition(store()));
       await sub.stop();
-      expect(handled).toEqual(['One', 'Two', 'Three']);
+      expect(handled).toEqual(['One', 'Two', 'Three', 'Four', 'Five']);
       expect(failures).toBe(2);
+    });
+
+    it('reads the next batch while a full one is handled (catching up), never handing two over at once', async () => {
+      const from = await lastPosition(store());
+      await store().append(stream(), [ev('One'), ev('Two'), ev('Three'), ev('Four'), ev('Five')]);
+      const p = (await store().readAll({ after: from, limit: 5 })).map((e) => e.position);
+      const reads: number[] = [];
+      const reading: EventStore = Object.create(store(), {
+        readAll: { value: (options: { after: number; limit: number }) => { reads.push(options.after); return store().readAll(options); } },
+      });
+      const seen: Array<{ first: number; readsBefore: number[] }> = [];
+      let handling = 0;
+      const sub = subscribeToAll(reading, {
+        from, batchSize: 2, pollIntervalMs: 5,
+        handle: async (batch) => {
+          expect(handling++).toBe(0);
+          await new Promise((r) => setTimeout(r, 20));
+          seen.push({ first: batch[0].position, readsBefore: [...reads] });
+          handling--;
+        },
+      });
+      await sub.reached(p[4]);
+      await sub.stop();
+      // While the first full batch (p0, p1) was handled, the batch after it was already being read.
+      expect(seen[0]).toEqual({ first: p[0], readsBefore: [from, p[1]] });
+      expect(seen.map((b) => b.first)).toEqual([p[0], p[2], p[4]]);
     });
 
     it('stores and reads named checkpoints', async () => {

@@ -118,8 +118,8 @@ export class Relay {
   }
 
   /**
-   * Decides the batch and schedules its steps; returns once it is recorded and fewer than
-   * `inFlight` batches are in hand. Never throws: the subscription would hand the batch over again, and the policy state
+   * Decides the batch and schedules its steps; returns once fewer than `inFlight` batches are in
+   * hand. Never throws: the subscription would hand the batch over again, and the policy state
    * has already moved past it.
    */
   private async handle(events: RecordedEvent[]): Promise<void> {
@@ -135,9 +135,9 @@ export class Relay {
     this.delivered = delivered;
     this.completed = completed;
     this.window.push(completed.catch(() => undefined));
-    // Read on only once this batch is recorded: what is appended meanwhile makes the next batch
-    // larger rather than queueing many small ones behind the records (adaptive batching).
-    await recorded.catch(() => undefined);
+    // Read on while this batch is recorded and delivered, so deciding the next overlaps both. Once
+    // `inFlight` batches are in hand, wait for the oldest: what is appended meanwhile makes the
+    // next batch larger rather than queueing many small ones (adaptive batching).
     while (this.window.length >= (this.options.inFlight ?? 3)) await this.window.shift();
   }
 
