@@ -79,7 +79,7 @@ async function throughput(url, prefix, items) {
   const ours = await openOurs(url, 'bench');
   await appendAll(ours.store, chained(items));
   const last = (await ours.store.readAll({ after: items.length - 1, limit: 1 }))[0].position;
-  const sink = await KafkaSink.create(kafka, { agencies: dir.map((a) => a.id), partitions: 3 });
+  const sink = await KafkaSink.create({ brokers: BROKERS, clientId: 'bench-relay' }, { agencies: dir.map((a) => a.id), partitions: 3 });
   let deliveries = 0;
   let disclosures = 0;
   const relay = new Relay({ store: ours.store, catalog, agencies: dir, disclosureLog: ours.disclosureLog, feed: ours.feed, sinks: [sink], batchSize: Number(process.env.BENCH_BATCH ?? 500),

@@ -1,6 +1,6 @@
 import { DisclosureLog } from '@samhandling/audit';
 import { errorSummary, openEventStore } from '@samhandling/event-store';
-import { createKafka, FeedStore, KafkaSink, kafkaSettings, PgRelayLock, Relay, type DeliverySink } from '@samhandling/messaging';
+import { FeedStore, KafkaSink, kafkaSettings, PgRelayLock, Relay, type DeliverySink } from '@samhandling/messaging';
 import { loadCatalog } from '@samhandling/policy';
 import { AgencyDirectory, platformConfig } from '@samhandling/config';
 import { relaySettings } from './relay-settings';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const feed = await FeedStore.create(store.sqlClient, store.schemaName);
   const kafka = kafkaSettings('samhandling-relay');
   if (kafka) {
-    sinks.push(await KafkaSink.create(createKafka(kafka), { agencies: agencies.map((a) => a.id), partitions: settings.partitions, replicationFactor: settings.replicationFactor }));
+    sinks.push(await KafkaSink.create(kafka, { agencies: agencies.map((a) => a.id), partitions: settings.partitions, replicationFactor: settings.replicationFactor }));
     log(`Kafka at ${kafka.brokers.join(',')}: topics samhandling.<agency>.v1 for ${agencies.length} agencies`);
   } else {
     log('KAFKA_BROKERS is not set: delivering to the HTTP feed only');

@@ -21,7 +21,12 @@ export function kafkaSettings(clientId: string, env: NodeJS.ProcessEnv = process
 }
 
 export function createKafka(settings: KafkaSettings): Kafka {
-  const config: KafkaConfig = {
+  return new Kafka(kafkaConfig(settings));
+}
+
+/** The client configuration, as plain data (it crosses to the relay's producer thread). */
+export function kafkaConfig(settings: KafkaSettings): KafkaConfig {
+  return {
     clientId: settings.clientId,
     brokers: settings.brokers,
     ssl: settings.ssl,
@@ -30,7 +35,6 @@ export function createKafka(settings: KafkaSettings): Kafka {
     logLevel: logLevel.WARN,
     retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5_000 },
   };
-  return new Kafka(config);
 }
 
 /**

@@ -1,5 +1,7 @@
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
-import { ensureTopics } from '../kafka-client';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { KafkaConfig, Message, TopicMessages } from 'kafkajs';
+import { createKafka, ensureTopics, kafkaConfig, type KafkaSettings } from '../kafka-client';
 import { agencyTopic } from '../topics';
 import type { Delivery } from './feed-store';
 
@@ -28,28 +30,29 @@ export interface KafkaSinkOptions {
  * one request in flight and acks from all in-sync replicas, so a retried request neither
  * reorders nor duplicates; a re-run batch after a crash may duplicate, which consumers absorb by
  * deduplicating on the event id.
+ *
+ * The producer runs in its own thread (kafka-producer.worker.js): this thread only serialises the
+ * envelopes, so encoding batch n overlaps deciding and recording the batches after it.
+ * `deliver` resolves once every message of the batch is acknowledged, as before.
  */
 export class KafkaSink implements DeliverySink {
   readonly name = 'kafka';
-  private producer?: Producer;
+  private producer?: ProducerThread;
 
-  private constructor(private readonly kafka: Kafka, private readonly options: KafkaSinkOptions) {}
+  private constructor(private readonly settings: KafkaSettings, private readonly options: KafkaSinkOptions) {}
 
-  static async create(kafka: Kafka, options: KafkaSinkOptions): Promise<KafkaSink> {
-    const sink = new KafkaSink(kafka, options);
+  static async create(settings: KafkaSettings, options: KafkaSinkOptions): Promise<KafkaSink> {
+    const sink = new KafkaSink(settings, options);
     await sink.connect();
     return sink;
   }
 
   private async connect(): Promise<void> {
     // Again after a broker restart: a broker that came back empty has lost its topics.
-    await ensureTopics(this.kafka, this.options.agencies.map(agencyTopic), {
+    await ensureTopics(createKafka(this.settings), this.options.agencies.map(agencyTopic), {
       partitions: this.options.partitions, replicationFactor: this.options.replicationFactor,
     });
-    // The Java client's partitioner (murmur2), so consumers in any language agree on a key's partition.
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    this.producer = producer;
+    this.producer = new ProducerThread(kafkaConfig(this.settings));
   }
 
   async deliver(deliveries: readonly Delivery[]): Promise<void> {
@@ -68,19 +71,75 @@ export class KafkaSink implements DeliverySink {
           headers: { ce_id: d.envelope.id, ce_type: d.envelope.type, ce_specversion: '1.0', 'content-type': 'application/cloudevents+json' },
         });
       }
-      await this.producer!.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await this.producer!.send([...byTopic].map(([topic, messages]) => ({ topic, messages })));
     }
   }
 
+  /** Ends the producer thread (whatever state its connection is in) and starts a fresh one. */
   async recover(): Promise<void> {
     const old = this.producer;
     this.producer = undefined;
-    await old?.disconnect().catch(() => undefined);
+    await old?.terminate();
     await this.connect();
   }
 
   async close(): Promise<void> {
-    await this.producer?.disconnect();
+    await this.producer?.close();
     this.producer = undefined;
+  }
+}
+
+interface Reply {
+  id: number;
+  error?: { name: string; message: string };
+}
+
+/** The main-thread end of kafka-producer.worker.js: one request at a time, answered in order. */
+class ProducerThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private failure?: Error;
+
+  constructor(config: KafkaConfig) {
+    this.worker = new Worker(join(__dirname, 'kafka-producer.worker.js'), { workerData: { config } });
+    this.worker.on('message', (reply: Reply) => {
+      const request = this.pending.get(reply.id);
+      if (!request) return;
+      this.pending.delete(reply.id);
+      if (reply.error) request.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+      else request.resolve();
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`the Kafka producer thread ended (exit code ${code})`)));
+  }
+
+  send(topicMessages: TopicMessages[]): Promise<void> {
+    return this.request({ topicMessages });
+  }
+
+  /** Disconnects the producer (what it holds is acknowledged: sends are awaited), then ends the thread. */
+  async close(): Promise<void> {
+    await this.request({ close: true }).catch(() => undefined);
+    await this.worker.terminate();
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private request(body: { topicMessages?: TopicMessages[]; close?: boolean }): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...body });
+    });
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const request of this.pending.values()) request.reject(error);
+    this.pending.clear();
   }
 }

@@ -23,12 +23,14 @@ describe('Relay on PostgreSQL and a real Kafka broker', () => {
   let url: string;
   let store: SqlEventStore;
   let kafka: Kafka;
+  let brokers: string[];
   let disclosureLog: DisclosureLog;
   let feed: FeedStore;
 
   beforeAll(async () => {
     url = await postgresUrl();
-    kafka = createKafka({ brokers: await kafkaBrokers(), clientId: 'relay-int-test' });
+    brokers = await kafkaBrokers();
+    kafka = createKafka({ brokers, clientId: 'relay-int-test' });
     store = await SqlEventStore.create(new PgSqlClient(url), { schema });
     disclosureLog = await DisclosureLog.create(store.sqlClient, schema);
     feed = await FeedStore.create(store.sqlClient, schema);
@@ -41,7 +43,7 @@ describe('Relay on PostgreSQL and a real Kafka broker', () => {
   });
 
   const relayWith = async (options: { kafka?: boolean; checkpointName?: string; lock?: PgRelayLock } = {}) => {
-    const sinks = options.kafka === false ? [] : [await KafkaSink.create(kafka, { agencies: dir.agencies.map((a) => a.id), partitions: 2 })];
+    const sinks = options.kafka === false ? [] : [await KafkaSink.create({ brokers, clientId: 'relay-int-test' }, { agencies: dir.agencies.map((a) => a.id), partitions: 2 })];
     const relay = new Relay({ store, catalog, agencies: dir.agencies, disclosureLog, feed, sinks, batchSize: 3, checkpointName: options.checkpointName, lock: options.lock });
     return { relay, close: async () => { await relay.stop(); for (const s of sinks) await s.close(); } };
   };
