@@ -81,13 +81,15 @@ export class DisclosureLog {
     }
     const run = async (q: SqlExecutor) => {
       await q.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.lockKey]);
-      const existing = new Set(
-        (await q.query<{ id: string }>(`SELECT id FROM ${this.schema}.disclosures WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`, [
-          JSON.stringify(disclosures.map((d) => d.id)),
-        ])).map((r) => r.id),
+      // After the lock, in a statement of its own (a fresh snapshot): the ids already recorded and the head.
+      const [found] = await q.query<{ existing: string[] | null; seq: string | number | null; hash: string | null }>(
+        `SELECT (SELECT array_agg(id::text) FROM ${this.schema}.disclosures WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)) AS existing,
+                last.seq, last.hash
+           FROM (SELECT 1) one LEFT JOIN (SELECT seq, hash FROM ${this.schema}.disclosures ORDER BY seq DESC LIMIT 1) last ON true`,
+        [JSON.stringify(disclosures.map((d) => d.id))],
       );
-      const [last] = await q.query<{ seq: string | number; hash: string }>(`SELECT seq, hash FROM ${this.schema}.disclosures ORDER BY seq DESC LIMIT 1`);
-      const from = { seq: last ? Number(last.seq) : 0, hash: last?.hash ?? GENESIS_HASH };
+      const existing = new Set(found.existing ?? []);
+      const from = { seq: found.seq !== null ? Number(found.seq) : 0, hash: found.hash ?? GENESIS_HASH };
       const rows = chain(disclosures, existing, from.seq, from.hash);
       if (rows.length > 0) await q.query(`INSERT INTO ${this.schema}.disclosures ${COLUMNS} SELECT x.* FROM ${RECORDSET}`, [rowsJson(rows)]);
       return this.advanced(rows, from);
