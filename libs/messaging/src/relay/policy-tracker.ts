@@ -1,4 +1,6 @@
-import { recipientCovers, type DataCategory } from '@samhandling/domain';
+import {
+  consentStatusAt, recipientCovers, type ConsentRecord, type ConsentStatus, type CoordinatorBasis, type DataCategory, type ReferralBasis,
+} from '@samhandling/domain';
 import type { RecordedEvent } from '@samhandling/event-store';
 import { evolveSubjectPolicy, initialSubjectPolicyState, policySubjectOf, type AgencyRef, type SubjectPolicyState } from '@samhandling/policy';
 
@@ -13,19 +15,59 @@ export interface Route {
 /** One person's policy facts, as the decision cache needs them. */
 export interface TrackedSubject {
   state: SubjectPolicyState;
-  /**
-   * What AgencyPolicy.build reads from the state when the requester is `agency`: the consents that
-   * name it (by id or kind), the referrals sent to it, and the municipality of residence, whether it is involved with the person. As an
-   * interned number, so that people whose facts are equal for that agency — typically none at all —
-   * share its cached policies; with the sorted instants at which one of those consents changes
-   * status (becomes valid, expires, is withdrawn).
-   */
+  /** What AgencyPolicy reads from the state when the requester is `agency`: worked out at most once per state. */
   factsFor(agency: AgencyRef): AgencyFacts;
 }
 
+/**
+ * The facts of one person that concern one agency, split into what AgencyPolicy decides on and
+ * what it only cites. Two people with the same shape, asked about at instants in the same catalog
+ * window at which their consents have the same statuses, get the same policy up to their ids: the
+ * same rules in the same order, a consent or referral rule of one matching a record where the
+ * other's at the same position does, bases differing only in the consent id, the referral id and
+ * basis, and the designation basis.
+ */
 export interface AgencyFacts {
-  signature: number;
-  boundaries: number[];
+  /**
+   * Interned: the agency (so no two agencies share a shape); whether it serves the municipality
+   * of residence; whether it is involved with the person; per consent naming it, in state order,
+   * its decision, categories and purposes (not its id, nor its instants: only its status at the
+   * instant asked about counts, see statusAt); how many referrals were sent to it (only their ids
+   * are read, to match a record's, so a count, which makes every position a record can name one
+   * the other person has too); and, if it is the coordinator, what its designation rests on:
+   * which of those consents (none of them when the consent does not name it or does not exist),
+   * or the basis itself when not a consent (its legal entry, which must reach the agency's kind).
+   */
+  shape: number;
+  /** The consents naming the agency (by id or by kind), whatever their decision or status, in state order. */
+  consents: readonly NamingConsent[];
+  /** The referrals sent to the agency, in state order, with the basis each was sent on. */
+  referrals: ReadonlyArray<{ id: string; basis: ReferralBasis }>;
+  /** The basis the agency was designated coordinator on, if it is the coordinator. */
+  designation: CoordinatorBasis | undefined;
+}
+
+/** A consent naming an agency, with its instants parsed once (epoch ms; +Infinity when absent). */
+export interface NamingConsent {
+  id: string;
+  consent: ConsentRecord;
+  validFrom: number;
+  validUntil: number;
+  withdrawnAt: number;
+  /** Every instant present parsed: statusAt may compare numbers. */
+  wellFormed: boolean;
+}
+
+/**
+ * consentStatusAt(c.consent, at), with `t` = Date.parse(at), comparing the instants parsed once.
+ * A malformed instant goes to consentStatusAt itself, so it fails as AgencyPolicy would.
+ */
+export function statusAt(c: NamingConsent, t: number, at: string): ConsentStatus {
+  if (!c.wellFormed || Number.isNaN(t)) return consentStatusAt(c.consent, at);
+  if (c.withdrawnAt <= t) return 'withdrawn';
+  if (c.validUntil <= t) return 'expired';
+  if (t < c.validFrom) return 'not_yet_valid';
+  return 'active';
 }
 
 /**
@@ -34,11 +76,11 @@ export interface AgencyFacts {
  * event is decided, so each decision sees the state at its own point of the log.
  */
 export class PolicyTracker {
-  private readonly subjects = new Map<string, TrackedSubject>();
+  private readonly subjects = new Map<string, Tracked>();
   private readonly routes = new Map<string, Route>();
-  private readonly signatures = new Map<string, number>();
-  private nextSignature = 1;
-  private empty?: TrackedSubject;
+  private readonly shapes = new Map<string, number>();
+  private nextShape = 1;
+  private empty?: Tracked;
 
   apply(event: RecordedEvent): void {
     if (event.type === 'ReferralSent') {
@@ -53,7 +95,7 @@ export class PolicyTracker {
     // Most events (contacts of services already involved) change no fact policy reads: keep the
     // tracked subject, and with it the facts already worked out for each agency.
     if (tracked && samePolicyFacts(previous, next)) return;
-    this.subjects.set(subjectId, this.track(next));
+    this.subjects.set(subjectId, this.track(next, tracked));
   }
 
   /**
@@ -68,10 +110,17 @@ export class PolicyTracker {
     return this.routes.get(referralId);
   }
 
-  private track(state: SubjectPolicyState): TrackedSubject {
+  /**
+   * Tracks a new state. Facts already worked out for the previous state are kept for each agency
+   * whose own facts the change leaves alone (another service becoming involved, say): copied, so
+   * no state keeps the previous one alive.
+   */
+  private track(state: SubjectPolicyState, previous?: Tracked): Tracked {
     const perAgency = new Map<string, AgencyFacts>();
+    if (previous) for (const [id, facts] of previous.perAgency) if (sameFactsFor(id, previous.state, state)) perAgency.set(id, facts);
     return {
       state,
+      perAgency,
       factsFor: (agency) => {
         let facts = perAgency.get(agency.id);
         if (!facts) perAgency.set(agency.id, (facts = this.facts(state, agency)));
@@ -81,26 +130,44 @@ export class PolicyTracker {
   }
 
   private facts(state: SubjectPolicyState, agency: AgencyRef): AgencyFacts {
-    const consents = Object.entries(state.consent.consents).filter(([, c]) => c.recipients.some((r) => recipientCovers(r, agency.id, agency.kind)));
-    const referrals = Object.entries(state.referrals).filter(([, r]) => r.to === agency.id);
-    // A digest keeps the intern table small; SHA-256 makes two different facts sharing one impossible in practice.
-    const involved = state.involved?.[agency.id] === true;
-    const coordinating = state.coordinator?.agency === agency.id ? state.coordinator.basis : null;
-    const key = JSON.stringify([consents, referrals, state.residenceMunicipality ?? null, involved, coordinating]);
-    let signature = this.signatures.get(key);
-    if (signature === undefined) {
-      // Numbers are never reused, so forgetting the table (bounded memory) only costs cache hits.
-      if (this.signatures.size >= MAX_SIGNATURES) this.signatures.clear();
-      signature = this.nextSignature++;
-      this.signatures.set(key, signature);
+    const consents: NamingConsent[] = [];
+    for (const [id, consent] of Object.entries(state.consent.consents)) {
+      if (!consent.recipients.some((r) => recipientCovers(r, agency.id, agency.kind))) continue;
+      const validFrom = Date.parse(consent.validFrom);
+      const validUntil = consent.validUntil === undefined ? Infinity : Date.parse(consent.validUntil);
+      const withdrawnAt = consent.withdrawnAt === undefined ? Infinity : Date.parse(consent.withdrawnAt);
+      consents.push({ id, consent, validFrom, validUntil, withdrawnAt, wellFormed: !Number.isNaN(validFrom + validUntil + withdrawnAt) });
     }
-    const instants = new Set<number>();
-    for (const [, c] of consents) for (const t of [c.validFrom, c.validUntil, c.withdrawnAt]) if (t !== undefined) instants.add(Date.parse(t));
-    return { signature, boundaries: [...instants].filter((t) => !Number.isNaN(t)).sort((a, b) => a - b) };
+    const referrals = Object.entries(state.referrals).filter(([, r]) => r.to === agency.id).map(([id, r]) => ({ id, basis: r.basis }));
+    const designation = state.coordinator?.agency === agency.id ? state.coordinator.basis : undefined;
+    const coordinator = state.coordinator?.agency !== agency.id ? null
+      : designation?.kind === 'consent' ? { consent: consents.findIndex((c) => c.id === designation.consentId) }
+      : { basis: designation ?? null };
+    const key = JSON.stringify([
+      agency.id,
+      agency.municipality !== null && agency.municipality === state.residenceMunicipality,
+      state.involved?.[agency.id] === true,
+      consents.map(({ consent: c }) => [c.decision, c.categories, c.purposes]),
+      referrals.length,
+      coordinator,
+    ]);
+    let shape = this.shapes.get(key);
+    if (shape === undefined) {
+      // Numbers are never reused, so forgetting the table (bounded memory) only costs cache hits.
+      if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
+      shape = this.nextShape++;
+      this.shapes.set(key, shape);
+    }
+    return { shape, consents, referrals, designation };
   }
 }
 
-const MAX_SIGNATURES = 100_000;
+const MAX_SHAPES = 100_000;
+
+interface Tracked extends TrackedSubject {
+  /** The facts worked out so far, by agency id. */
+  perAgency: Map<string, AgencyFacts>;
+}
 
 /** Whether two states agree on every fact AgencyPolicy reads (the log position aside). */
 function samePolicyFacts(a: SubjectPolicyState, b: SubjectPolicyState): boolean {
@@ -108,14 +175,8 @@ function samePolicyFacts(a: SubjectPolicyState, b: SubjectPolicyState): boolean 
     && a.residenceMunicipality === b.residenceMunicipality && a.coordinator === b.coordinator;
 }
 
-/** How many of the sorted instants are at or before `t`: the validity window `t` falls in. */
-export function windowOf(sorted: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** Whether two states agree on every fact AgencyPolicy reads when the requester is `agency`: those samePolicyFacts compares, only its own involvement. */
+function sameFactsFor(agency: string, a: SubjectPolicyState, b: SubjectPolicyState): boolean {
+  return a.consent === b.consent && a.referrals === b.referrals && a.coordinator === b.coordinator
+    && a.residenceMunicipality === b.residenceMunicipality && (a.involved?.[agency] === true) === (b.involved?.[agency] === true);
 }

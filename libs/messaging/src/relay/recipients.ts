@@ -1,8 +1,8 @@
-import { consentStatusAt, DATA_CATEGORIES, PURPOSES, recipientCovers, type DataCategory, type Purpose } from '@samhandling/domain';
+import { DATA_CATEGORIES, PURPOSES, type ConsentStatus, type DataCategory, type Purpose } from '@samhandling/domain';
 import {
-  AgencyPolicy, COORDINATION_CATEGORIES, COORDINATION_PURPOSES, type AgencyRef, type Basis, type DisclosableRecord, type LegalBasisCatalog, type SubjectPolicyState,
+  AgencyPolicy, COORDINATION_CATEGORIES, COORDINATION_PURPOSES, type AgencyRef, type Basis, type Decision, type DisclosableRecord, type LegalBasisCatalog,
 } from '@samhandling/policy';
-import { windowOf, type TrackedSubject } from './policy-tracker';
+import { statusAt, type AgencyFacts, type TrackedSubject } from './policy-tracker';
 
 /** A recipient entitled to one event, with the purpose and bases the delivery is made on. */
 export interface Grant {
@@ -22,22 +22,53 @@ export const PUSH_PURPOSES: readonly Purpose[] = PURPOSES.filter((p) => p !== 'e
 const MAX_CACHED = 200_000;
 const ALL_CATEGORIES = DATA_CATEGORIES;
 const NONE: readonly Purpose[] = [];
+const STATUS_CODE: Readonly<Record<ConsentStatus, string>> = { active: 'a', not_yet_valid: 'n', expired: 'e', withdrawn: 'w' };
+/** positionOf: the record names no referral (or consent) at all. */
+const ABSENT = -2;
+/** positionOf: it names one, but not one of the agency's. */
+const NOT_THEIRS = -1;
+
+/**
+ * A basis as cached: as it stands (legal, own), or, where it cites the person's consent,
+ * referral or coordinator designation, how to cite another person's at the same position.
+ */
+type BasisTemplate = Basis | ((facts: AgencyFacts) => Basis);
+
+/** A grant with the person taken out; `fixed` is the grant itself when no basis cites anything of theirs. */
+interface GrantTemplate {
+  purpose: Purpose;
+  bases: BasisTemplate[];
+  reviewRequired: boolean;
+  fixed?: Omit<Grant, 'agency'>;
+}
+
+/** A policy, with the facts of the person it was built for: its rules and bases hold their ids. */
+interface BuiltPolicy {
+  policy: AgencyPolicy;
+  builtFor: AgencyFacts;
+}
 
 /**
  * Decides who, besides the record's owners, may receive a record, with the discloser's initiative
  * at the instant the event entered the log.
  *
- * Decisions are cached, without changing any: a decision depends only on the agency, the
- * record's labels, the person's facts that concern that agency (TrackedSubject.factsFor: consents
- * naming it, referrals to it, municipality, whether it is involved with the person) and which side of every time boundary `at` falls on —
- * catalog entries' effective dates and those consents' validity and withdrawal instants. The cache
- * key holds exactly those, so a hit returns what AgencyPolicy would have answered, and people
- * whose facts do not concern an agency share its policies.
+ * Decisions are cached without changing any. For one agency AgencyPolicy reads: the catalog
+ * entries in force at `at`, the same all through a catalog window (between two of the catalog's
+ * effective dates); of the person, what AgencyFacts.shape holds and the status at `at` of each
+ * consent naming the agency; of the record, its kind, owner and categories, and its referral and
+ * consent ids, only to compare them with the ids of the agency's referrals and naming consents.
+ * The key holds all of that, those ids as their position among the agency's (or none). People
+ * with one key get the same rules in the same order but for their ids, which correspond one to one
+ * by position (ids are keys of a person's state, so distinct). So a policy built for one person
+ * answers for another when asked about the record as if it were the builder's (asBuilders), and a
+ * decision is cached with the builder's consents, referrals and designation taken out
+ * (GrantTemplate), each grant citing the asker's own. Consent ids and instants are not in the key,
+ * so people who gave the same kind of consent share one policy per agency, purpose and statuses.
  */
 export class Recipients {
   private readonly catalogBoundaries: number[];
-  private readonly grants = new Map<string, Omit<Grant, 'agency'> | null>();
-  private readonly policies = new Map<string, AgencyPolicy>();
+  private readonly grants = new Map<string, GrantTemplate | null>();
+  private readonly policies = new Map<string, BuiltPolicy>();
   private readonly kinds: Map<string, AgencyRef['kind']>;
   private readonly legalCategories = new Map<string, ReadonlyArray<ReadonlySet<DataCategory>>>();
 
@@ -56,22 +87,27 @@ export class Recipients {
     if (record.categories.length === 0) return [];
     const t = Date.parse(at);
     const catalogWindow = windowOf(this.catalogBoundaries, t);
-    const labels = `${record.kind}|${record.ownerAgency}|${record.categories.join(',')}|${record.referralId ?? ''}|${record.consentId ?? ''}`;
+    // JSON, so that no owner or category can run into the next field.
+    const labels = JSON.stringify([record.kind, record.ownerAgency, record.categories]);
     const result: Grant[] = [];
     for (const agency of this.agencies) {
       if (owners.includes(agency.id)) continue;
-      const purposes = this.possiblePurposes(subject, record, agency, at, catalogWindow);
-      if (purposes.length === 0) continue;
       const facts = subject.factsFor(agency);
-      const window = `${agency.id}|${facts.signature}|${catalogWindow}.${windowOf(facts.boundaries, t)}`;
-      const key = `${window}|${labels}`;
+      let statuses = '';
+      for (const c of facts.consents) statuses += STATUS_CODE[statusAt(c, t, at)];
+      const referral = positionOf(facts.referrals, record.referralId);
+      const consent = positionOf(facts.consents, record.consentId);
+      // The shape names the agency, so keys of different agencies differ.
+      const policyKey = `${facts.shape}|${catalogWindow}|${statuses}`;
+      const key = `${policyKey}|${labels}|${referral}|${consent}`;
       let grant = this.grants.get(key);
       if (grant === undefined) {
-        grant = this.decide(subject, record, agency, at, window, purposes);
+        const purposes = this.possiblePurposes(subject, facts, record, agency, at, t, catalogWindow, referral, consent);
+        grant = purposes.length === 0 ? null : this.decide(subject, facts, record, agency, at, policyKey, referral, consent, purposes);
         if (this.grants.size >= MAX_CACHED) this.grants.clear();
         this.grants.set(key, grant);
       }
-      if (grant) result.push({ agency, ...grant });
+      if (grant) result.push({ agency, ...(grant.fixed ?? instantiate(grant, facts)) });
     }
     return result;
   }
@@ -83,12 +119,13 @@ export class Recipients {
    * requiresCategory conditions; consents, the coordination and referral rules as they stand).
    * What it excludes AgencyPolicy would refuse; what it keeps AgencyPolicy decides.
    */
-  private possiblePurposes(subject: TrackedSubject, record: DisclosableRecord, agency: AgencyRef, at: string, catalogWindow: number): readonly Purpose[] {
-    const state = subject.state;
-    if (record.kind === 'referral' && record.referralId !== undefined && state.referrals[record.referralId]?.to === agency.id) return PUSH_PURPOSES;
+  private possiblePurposes(
+    subject: TrackedSubject, facts: AgencyFacts, record: DisclosableRecord, agency: AgencyRef, at: string, t: number, catalogWindow: number, referral: number, consent: number,
+  ): readonly Purpose[] {
+    if (record.kind === 'referral' && referral >= 0) return PUSH_PURPOSES;
+    if (record.kind === 'consent' && consent >= 0 && facts.consents[consent].consent.decision === 'permit') return PUSH_PURPOSES;
     const legal = this.legalCategoriesFor(agency.kind, this.kinds.get(record.ownerAgency), at, catalogWindow);
-    const coordinator = state.coordinator?.agency === agency.id;
-    let namingMe: Array<[string, SubjectPolicyState['consent']['consents'][string]]> | undefined;
+    const coordinator = subject.state.coordinator?.agency === agency.id;
     let out: Purpose[] | undefined;
     for (let i = 0; i < PUSH_PURPOSES.length; i++) {
       const purpose = PUSH_PURPOSES[i];
@@ -96,9 +133,7 @@ export class Recipients {
       let possible = true;
       for (const c of record.categories) {
         if (allowed.has(c) || (coordinator && COORDINATION_PURPOSES.includes(purpose) && COORDINATION_CATEGORIES.includes(c))) continue;
-        namingMe ??= Object.entries(state.consent.consents).filter(([, k]) => k.decision === 'permit' && k.recipients.some((r) => recipientCovers(r, agency.id, agency.kind)));
-        if (record.kind === 'consent' && namingMe.some(([id]) => id === record.consentId)) return PUSH_PURPOSES;
-        if (!namingMe.some(([, k]) => k.categories.includes(c) && k.purposes.includes(purpose) && consentStatusAt(k, at) === 'active')) {
+        if (!facts.consents.some((k) => k.consent.decision === 'permit' && k.consent.categories.includes(c) && k.consent.purposes.includes(purpose) && statusAt(k, t, at) === 'active')) {
           possible = false;
           break;
         }
@@ -126,18 +161,89 @@ export class Recipients {
     return perPurpose;
   }
 
-  private decide(subject: TrackedSubject, record: DisclosableRecord, agency: AgencyRef, at: string, window: string, purposes: readonly Purpose[]): Omit<Grant, 'agency'> | null {
+  private decide(
+    subject: TrackedSubject, facts: AgencyFacts, record: DisclosableRecord, agency: AgencyRef, at: string, policyKey: string, referral: number, consent: number, purposes: readonly Purpose[],
+  ): GrantTemplate | null {
     for (const purpose of purposes) {
-      const key = `${window}|${purpose}`;
-      let policy = this.policies.get(key);
-      if (!policy) {
-        policy = AgencyPolicy.build(this.catalog, { requester: agency, state: subject.state, purpose, at, initiative: 'discloser', agencies: this.agencies });
+      const key = `${policyKey}|${purpose}`;
+      let built = this.policies.get(key);
+      if (!built) {
+        built = { policy: AgencyPolicy.build(this.catalog, { requester: agency, state: subject.state, purpose, at, initiative: 'discloser', agencies: this.agencies }), builtFor: facts };
         if (this.policies.size >= MAX_CACHED / 10) this.policies.clear();
-        this.policies.set(key, policy);
+        this.policies.set(key, built);
       }
-      const decision = policy.decide(record);
-      if (decision.allowed) return { purpose, bases: decision.bases, reviewRequired: decision.reviewRequired };
+      const decision = built.policy.decide(built.builtFor === facts ? record : asBuilders(record, built.builtFor, referral, consent));
+      if (decision.allowed) return template(purpose, decision, built.builtFor);
     }
     return null;
   }
+}
+
+/** Where `id` is among the agency's consents or referrals: ABSENT, NOT_THEIRS or its position. */
+function positionOf(list: ReadonlyArray<{ id: string }>, id: string | undefined): number {
+  if (id === undefined) return ABSENT;
+  for (let i = 0; i < list.length; i++) if (list[i].id === id) return i;
+  return NOT_THEIRS;
+}
+
+/**
+ * The record as the policy's builder would have it: a referral or consent of the asking person's
+ * at a position becomes the builder's at that position; one not among the agency's becomes an id
+ * none of the builder's equals. Policy conditions compare these ids only with the agency's own.
+ */
+function asBuilders(record: DisclosableRecord, builtFor: AgencyFacts, referral: number, consent: number): DisclosableRecord {
+  const out = { ...record };
+  if (referral !== ABSENT) out.referralId = referral >= 0 ? builtFor.referrals[referral].id : unlike(builtFor.referrals);
+  if (consent !== ABSENT) out.consentId = consent >= 0 ? builtFor.consents[consent].id : unlike(builtFor.consents);
+  return out;
+}
+
+const unlike = (list: ReadonlyArray<{ id: string }>): string => {
+  let id = '\u0000';
+  while (list.some((x) => x.id === id)) id += '\u0000';
+  return id;
+};
+
+/** The decision with the builder taken out: its consent and referral bases by position, its designation as "the coordinator's". */
+function template(purpose: Purpose, decision: Decision, builtFor: AgencyFacts): GrantTemplate {
+  const bases = decision.bases.map((basis) => basisTemplate(basis, builtFor));
+  const { reviewRequired } = decision;
+  if (bases.some((b) => typeof b === 'function')) return { purpose, bases, reviewRequired };
+  return { purpose, bases, reviewRequired, fixed: { purpose, bases: decision.bases, reviewRequired } };
+}
+
+function basisTemplate(basis: Basis, builtFor: AgencyFacts): BasisTemplate {
+  switch (basis.kind) {
+    case 'consent': {
+      const i = positionOf(builtFor.consents, basis.consentId);
+      if (i < 0) throw new Error(`A policy cites consent ${basis.consentId}, which does not name its agency`);
+      return (facts) => ({ ...basis, consentId: facts.consents[i].id });
+    }
+    case 'referral': {
+      const i = positionOf(builtFor.referrals, basis.referralId);
+      if (i < 0) throw new Error(`A policy cites referral ${basis.referralId}, which was not sent to its agency`);
+      // Through JSON, as AgencyPolicy gives its bases (reasons are JSON): nothing shared with the state.
+      return (facts) => JSON.parse(JSON.stringify({ ...basis, referralId: facts.referrals[i].id, referralBasis: facts.referrals[i].basis })) as Basis;
+    }
+    case 'coordination':
+      return (facts) => JSON.parse(JSON.stringify({ ...basis, designationBasis: facts.designation })) as Basis;
+    default:
+      return basis;
+  }
+}
+
+function instantiate(grant: GrantTemplate, facts: AgencyFacts): Omit<Grant, 'agency'> {
+  return { purpose: grant.purpose, bases: grant.bases.map((b) => (typeof b === 'function' ? b(facts) : b)), reviewRequired: grant.reviewRequired };
+}
+
+/** How many of the sorted instants are at or before `t`: the window between boundaries `t` falls in. */
+function windowOf(sorted: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
