@@ -1,5 +1,5 @@
 import { checkSchemaName, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
-import type { DeliveredEvent } from '../cloud-event';
+import { eventType, type DeliveredEvent } from '../cloud-event';
 
 /** One event delivered to one agency: a row of the HTTP feed, a message on the agency's topic. */
 export interface Delivery {
@@ -18,11 +18,13 @@ export interface FeedPage {
 }
 
 /**
- * `<schema>.deliveries`: what the relay delivered to each agency, in delivery order (the envelope
- * without the event's data, which is read from `<schema>.events`: same schema, same store). Written in
- * the same transaction as the disclosure records that cover the rows, so the feed never shows
- * an unrecorded disclosure. `seq` is dense and follows commit order (one writer at a time, under
- * an advisory lock), so a reader paging on `seq > cursor` never skips a row that commits later.
+ * `<schema>.deliveries`: what the relay delivered to each agency, in delivery order. A row keeps
+ * only what differs per delivery (owner, subject, categories, basis, disclosure id); the rest of
+ * the envelope is the event itself, read back from `<schema>.events` (same schema, same store),
+ * so a batch writes a fraction of the bytes. Written in the same transaction as the disclosure
+ * records that cover the rows, so the feed never shows an unrecorded disclosure. `seq` follows
+ * commit order (one writer at a time, under an advisory lock), so a reader paging on
+ * `seq > cursor` never skips a row that commits later.
  */
 export class FeedStore {
   private constructor(private readonly sql: SqlClient, private readonly schema: string) {}
@@ -50,36 +52,56 @@ export class FeedStore {
   async insert(deliveries: readonly Delivery[], tx: SqlExecutor): Promise<number> {
     if (deliveries.length === 0) return 0;
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`samhandling-deliveries:${this.schema}`]);
+    // A row already there (a batch re-run after a crash) is skipped by the unique key, which
+    // leaves its seq unused: cursors need order, not density.
     const rows = await tx.query<{ n: string | number }>(
-      `WITH input AS (
-         SELECT ord, x->>'a' AS agency, (x->>'e')::uuid AS event_id, (x->>'p')::bigint AS position, x->'v' AS envelope
-           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, ord)
-       ), fresh AS (
-         SELECT * FROM input i
-          WHERE NOT EXISTS (SELECT 1 FROM ${this.schema}.deliveries d WHERE d.agency = i.agency AND d.event_id = i.event_id)
-       ), inserted AS (
+      `WITH inserted AS (
          INSERT INTO ${this.schema}.deliveries (seq, agency, event_id, position, envelope)
-         SELECT (SELECT coalesce(max(seq), 0) FROM ${this.schema}.deliveries) + row_number() OVER (ORDER BY ord),
-                agency, event_id, position, envelope
-           FROM fresh
+         SELECT (SELECT coalesce(max(seq), 0) FROM ${this.schema}.deliveries) + ord, x->>'a', (x->>'e')::uuid, (x->>'p')::bigint, x->'v'
+           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, ord)
          ON CONFLICT (agency, event_id) DO NOTHING
          RETURNING 1
        )
        SELECT count(*) AS n FROM inserted`,
-      // The event's data stays in the log (immutable) and is joined back on read: each row keeps
-      // only what differs per recipient, which halves what a batch writes.
-      [JSON.stringify(deliveries.map((d) => ({ a: d.agency, e: d.eventId, p: d.position, v: { ...d.envelope, data: undefined } })))],
+      [JSON.stringify(deliveries.map((d) => ({ a: d.agency, e: d.eventId, p: d.position, v: perDelivery(d.envelope) })))],
     );
     return Number(rows[0].n);
   }
 
   /** The agency's deliveries after `after`, oldest first. */
   async read(agency: string, after: number, limit: number): Promise<FeedPage> {
-    const rows = await this.sql.query<{ seq: string | number; envelope: Omit<DeliveredEvent, 'data'>; data: DeliveredEvent['data'] }>(
-      `SELECT d.seq, d.envelope, e.data FROM ${this.schema}.deliveries d JOIN ${this.schema}.events e ON e.position = d.position
+    const rows = await this.sql.query<FeedRow>(
+      `SELECT d.seq, d.position, d.envelope, e.event_id, e.type, e.recorded_at, e.data FROM ${this.schema}.deliveries d JOIN ${this.schema}.events e ON e.position = d.position
         WHERE d.agency = $1 AND d.seq > $2 ORDER BY d.seq LIMIT $3`,
       [agency, after, limit],
     );
-    return { events: rows.map((r) => ({ ...r.envelope, data: r.data })), nextCursor: rows.length > 0 ? Number(rows[rows.length - 1].seq) : after };
+    return { events: rows.map(envelopeOf), nextCursor: rows.length > 0 ? Number(rows[rows.length - 1].seq) : after };
   }
+}
+
+/** What a delivery row stores: the envelope's fields that the event alone does not give. */
+type PerDelivery = Pick<DeliveredEvent, 'source' | 'subject' | 'categories' | 'basis' | 'disclosureid'>;
+
+const perDelivery = (e: DeliveredEvent): PerDelivery => ({ source: e.source, subject: e.subject, categories: e.categories, basis: e.basis, disclosureid: e.disclosureid });
+
+interface FeedRow {
+  seq: string | number;
+  position: string | number;
+  envelope: PerDelivery;
+  event_id: string;
+  type: string;
+  recorded_at: Date | string;
+  data: DeliveredEvent['data'];
+}
+
+/**
+ * The envelope as the relay built it (delivery() in batch-plan.ts), from the row and its event.
+ * Rows written before rows were slimmed hold more of the envelope; the fields read here are among them.
+ */
+function envelopeOf(r: FeedRow): DeliveredEvent {
+  return {
+    specversion: '1.0', id: r.event_id, source: r.envelope.source, type: eventType(r.type), subject: r.envelope.subject,
+    time: new Date(r.recorded_at).toISOString(), datacontenttype: 'application/json', data: r.data, logposition: Number(r.position),
+    categories: r.envelope.categories, basis: r.envelope.basis, disclosureid: r.envelope.disclosureid,
+  };
 }

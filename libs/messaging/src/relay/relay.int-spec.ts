@@ -117,11 +117,13 @@ describe('Relay on PostgreSQL and a real Kafka broker', () => {
       bases: [{ kind: 'legal', entryId: 'duty-to-notify-child-welfare', version: '2026-01' }],
     });
 
-    // The feed holds the same deliveries, per agency, in log order.
+    // The feed holds the same deliveries, per agency, in log order: the very envelopes Kafka carried.
     for (const agency of dir.agencies) {
       const page = await feed.read(agency.id, 0, 100);
       const want = Object.entries(expected).filter(([, xs]) => xs.includes(dir.name(agency.id))).map(([id]) => id);
       expect({ agency: agency.id, ids: page.events.map((e) => e.id) }).toEqual({ agency: agency.id, ids: want });
+      const onTopic = received.filter((m) => m.topic === agencyTopic(agency.id)).map((m) => m.envelope).sort((a, b) => a.logposition - b.logposition);
+      expect(page.events).toStrictEqual(onTopic);
     }
 
     // Replaying the whole log from position 0 decides the same and records nothing twice.
