@@ -10,8 +10,9 @@
  *
  * Protocol (see kafka-sink.ts): workerData is a kafkajs KafkaConfig of plain data; each
  * `{ id, topicMessages }` is sent as one `sendBatch` with acks from all in-sync replicas and answered
- * `{ id }` or `{ id, error: { name, message } }`; `{ id, close: true }` disconnects, answers, and
- * lets the thread end.
+ * `{ id }` or `{ id, error: { name, message } }` (the producer connects first if it has not yet);
+ * `{ id, connect: true }` only connects; `{ id, close: true }` disconnects, answers, and lets the
+ * thread end.
  */
 const { parentPort, workerData } = require('node:worker_threads');
 const { Kafka, Partitioners } = require('kafkajs');
@@ -26,7 +27,9 @@ const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allo
 /** @type {Promise<void> | undefined} */
 let connected;
 
-/** @param {{ id: number, topicMessages?: import('kafkajs').TopicMessages[], close?: boolean }} request */
+/** @typedef {{ id: number, connect?: boolean, topicMessages?: import('kafkajs').TopicMessages[], close?: boolean }} Request */
+
+/** @param {Request} request */
 async function handle(request) {
   if (request.close) {
     if (connected) await connected.then(() => producer.disconnect(), () => undefined);
@@ -34,13 +37,13 @@ async function handle(request) {
   }
   connected ??= producer.connect();
   await connected;
-  await producer.sendBatch({ acks: -1, topicMessages: request.topicMessages ?? [] });
+  if (request.topicMessages) await producer.sendBatch({ acks: -1, topicMessages: request.topicMessages });
 }
 
 // One request at a time, in arrival order: the sink sends batches in log order and waits for each.
 /** @type {Promise<void>} */
 let queue = Promise.resolve();
-port.on('message', (/** @type {{ id: number, topicMessages?: import('kafkajs').TopicMessages[], close?: boolean }} */ request) => {
+port.on('message', (/** @type {Request} */ request) => {
   queue = queue.then(() => handle(request)).then(
     () => port.postMessage({ id: request.id }),
     (/** @type {unknown} */ error) => {

@@ -52,7 +52,15 @@ export class KafkaSink implements DeliverySink {
     await ensureTopics(createKafka(this.settings), this.options.agencies.map(agencyTopic), {
       partitions: this.options.partitions, replicationFactor: this.options.replicationFactor,
     });
-    this.producer = new ProducerThread(kafkaConfig(this.settings));
+    // Connected before the sink is handed out, so a relay that cannot reach Kafka says so at start.
+    const producer = new ProducerThread(kafkaConfig(this.settings));
+    try {
+      await producer.connect();
+    } catch (error) {
+      await producer.terminate();
+      throw error;
+    }
+    this.producer = producer;
   }
 
   async deliver(deliveries: readonly Delivery[]): Promise<void> {
@@ -114,6 +122,10 @@ class ProducerThread {
     this.worker.on('exit', (code) => this.fail(new Error(`the Kafka producer thread ended (exit code ${code})`)));
   }
 
+  connect(): Promise<void> {
+    return this.request({ connect: true });
+  }
+
   send(topicMessages: TopicMessages[]): Promise<void> {
     return this.request({ topicMessages });
   }
@@ -128,7 +140,7 @@ class ProducerThread {
     await this.worker.terminate();
   }
 
-  private request(body: { topicMessages?: TopicMessages[]; close?: boolean }): Promise<void> {
+  private request(body: { connect?: boolean; topicMessages?: TopicMessages[]; close?: boolean }): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
