@@ -1,7 +1,7 @@
 import { DisclosureLog, type DisclosureChannel } from '@samhandling/audit';
 import { errorSummary, SqlCheckpointStore, subscribeToAll, type RecordedEvent, type SqlEventStore, type Subscription } from '@samhandling/event-store';
 import type { AgencyRef, LegalBasisCatalog } from '@samhandling/policy';
-import { planBatch, type BatchPlan } from './batch-plan';
+import { planInSlices, type BatchPlan } from './batch-plan';
 import type { FeedStore } from './feed-store';
 import type { DeliverySink } from './kafka-sink';
 import { PolicyTracker } from './policy-tracker';
@@ -124,7 +124,7 @@ export class Relay {
    */
   private async handle(events: RecordedEvent[]): Promise<void> {
     if (this.stopping) return;
-    const plan = planBatch(events, { tracker: this.tracker, recipients: this.recipients, agencies: this.options.agencies, channel: this.channel });
+    const plan = await planInSlices(events, { tracker: this.tracker, recipients: this.recipients, agencies: this.options.agencies, channel: this.channel });
     for (const skipped of plan.undecided) this.log(`event ${skipped.eventId} at ${skipped.position} could not be decided, so it goes to no one: ${skipped.reason}`);
     const recorded = this.recorded.then(() => this.retry(plan, 'recording', () => this.record(plan)));
     const delivered = Promise.all([recorded, this.delivered]).then(() => this.retry(plan, 'delivery', () => this.deliver(plan)));
