@@ -1,7 +1,7 @@
 import { checkSchemaName } from './sql-client';
 
 /**
- * One table for the log, one for stream heads, one for subscriber checkpoints.
+ * One table for the log (a stream's head is its highest revision there), one for subscriber checkpoints.
  * `position` is assigned by the appender while it holds the store's advisory lock, so positions
  * are dense and follow commit order (see sql-event-store.ts for why that matters).
  */
@@ -20,10 +20,9 @@ export function schemaDdl(schemaName: string): string[] {
       recorded_at timestamptz NOT NULL DEFAULT now(),
       UNIQUE (stream_id, revision)
     )`,
-    `CREATE TABLE IF NOT EXISTS ${s}.streams (
-      stream_id text   PRIMARY KEY,
-      revision  bigint NOT NULL
-    )`,
+    // A stream's head is its highest revision, read from events' (stream_id, revision) index. The
+    // heads table earlier versions kept beside it cost a write per append and said nothing more.
+    `DROP TABLE IF EXISTS ${s}.streams`,
     `CREATE TABLE IF NOT EXISTS ${s}.checkpoints (
       name       text        PRIMARY KEY,
       position   bigint      NOT NULL,
@@ -65,7 +64,7 @@ export function schemaDdl(schemaName: string): string[] {
  * Plans: plpgsql prepares these statements once per session and caches their plans, possibly made
  * while the tables were empty (or vacuumed empty), when a sequential scan looks cheapest; such a
  * plan would scan the whole log on every append once it has grown. Every table access here is a
- * lookup on a unique index (or max() on the primary key), so the function runs with
+ * lookup on a unique index or a max() over one (the position, a stream's revisions), so the function runs with
  * enable_seqscan off: the plans use those indexes whatever the tables' size, and no statement is
  * planned again on each call (as EXECUTE would, at about 0.3 ms per call).
  */
@@ -78,7 +77,6 @@ function appendBatchFunction(s: string): string {
       last_position bigint;
       next_pos bigint;
       heads jsonb;          -- stream id -> revision, as the group has left it so far
-      changed jsonb := '{}';
       known jsonb;          -- event id -> [stream id, revision, position], stored or accepted in the group
       outcomes jsonb[] := '{}';
       accepted int[] := '{}';
@@ -106,7 +104,7 @@ function appendBatchFunction(s: string): string {
       BEGIN
         WITH g AS (
           SELECT i, x->>'s' AS s, x->'ev' AS ev, jsonb_array_length(x->'ev') AS n, (x->>'e')::bigint AS e,
-                 coalesce((SELECT revision FROM ${s}.streams WHERE stream_id = x->>'s'), -1) AS head
+                 coalesce((SELECT max(revision) FROM ${s}.events WHERE stream_id = x->>'s'), -1) AS head
             FROM jsonb_array_elements(appends) WITH ORDINALITY AS t(x, i)
         ), p AS MATERIALIZED (
           -- empty unless every append is accepted
@@ -117,10 +115,6 @@ function appendBatchFunction(s: string): string {
           INSERT INTO ${s}.events (position, event_id, stream_id, revision, type, data, metadata)
           SELECT p.pos - p.n + k, (y->>'id')::uuid, p.s, p.head + k, y->>'type', y->'data', coalesce(y->'metadata', '{}')
             FROM p, jsonb_array_elements(p.ev) WITH ORDINALITY AS t(y, k)
-        ), upserted AS (
-          INSERT INTO ${s}.streams (stream_id, revision)
-          SELECT p.s, p.head + p.n FROM p
-          ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision
         )
         SELECT max(p.pos), jsonb_agg(jsonb_build_object('status', 'ok', 'nextRevision', p.head + p.n, 'position', p.pos) ORDER BY p.i)
           INTO next_pos, results FROM p;
@@ -136,7 +130,7 @@ function appendBatchFunction(s: string): string {
       -- Decide the appends one at a time, each seeing those before it. Nothing was written above.
       SELECT coalesce(max(position), 0) INTO last_position FROM ${s}.events;
       SELECT coalesce(jsonb_object_agg(st, revision) FILTER (WHERE revision IS NOT NULL), '{}') INTO heads
-        FROM (SELECT st, (SELECT revision FROM ${s}.streams WHERE stream_id = st) AS revision
+        FROM (SELECT st, (SELECT max(revision) FROM ${s}.events WHERE stream_id = st) AS revision
                 FROM (SELECT DISTINCT x->>'s' AS st FROM jsonb_array_elements(appends) AS x) q) r;
       SELECT coalesce(jsonb_object_agg(id, f) FILTER (WHERE f IS NOT NULL), '{}') INTO known
         FROM (SELECT id, (SELECT jsonb_build_array(stream_id, revision, position) FROM ${s}.events WHERE event_id = q.id) AS f
@@ -184,7 +178,6 @@ function appendBatchFunction(s: string): string {
         cur := cur + size;
         next_pos := next_pos + size;
         heads := heads || jsonb_build_object(stream, cur);
-        changed := changed || jsonb_build_object(stream, cur);
         outcomes := outcomes || jsonb_build_object('status', 'ok', 'nextRevision', cur, 'position', next_pos);
       END LOOP;
 
@@ -194,9 +187,6 @@ function appendBatchFunction(s: string): string {
                t.x->>'type', t.x->'data', coalesce(t.x->'metadata', '{}')
           FROM unnest(accepted, first_revisions, first_positions) AS p(i, first_revision, first_position),
                jsonb_array_elements(appends->(p.i - 1)->'ev') WITH ORDINALITY AS t(x, k);
-        INSERT INTO ${s}.streams (stream_id, revision)
-        SELECT key, value::bigint FROM jsonb_each_text(changed)
-        ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision;
         PERFORM pg_notify('${notifyChannel(s)}', next_pos::text);
       END IF;
       RETURN to_jsonb(outcomes);
