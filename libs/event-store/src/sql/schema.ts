@@ -35,14 +35,18 @@ export function schemaDdl(schemaName: string): string[] {
     END $$`,
     `CREATE OR REPLACE TRIGGER events_immutable BEFORE UPDATE OR DELETE ON ${s}.events
       FOR EACH ROW EXECUTE FUNCTION ${s}.events_are_immutable()`,
+    // The one-argument version of earlier releases: a call with one argument would be ambiguous.
+    `DROP FUNCTION IF EXISTS ${s}.append_batch(jsonb)`,
     appendBatchFunction(s),
   ];
 }
 
 /**
- * `<schema>.append_batch(appends jsonb) RETURNS jsonb`: one group commit in one statement, so a
- * group costs one round trip. Called outside BEGIN/COMMIT, the statement is its own transaction,
- * and the client hears the answer only once it has committed.
+ * `<schema>.append_batch(appends jsonb, careful boolean) RETURNS jsonb`: one group commit in one
+ * statement, so a group costs one round trip. Called outside BEGIN/COMMIT, the statement is its
+ * own transaction, and the client hears the answer only once it has committed. A call that fails
+ * with unique_violation (an event id already stored: a retried append) wrote nothing; the client
+ * calls again with `careful`, which decides append by append and answers the replay.
  *
  * Input, one element per queued append, in queue order:
  *   {"s": stream id, "e": expected revision (absent = any, -1 = no_stream, n = exact),
@@ -69,10 +73,9 @@ export function schemaDdl(schemaName: string): string[] {
  * planned again on each call (as EXECUTE would, at about 0.3 ms per call).
  */
 function appendBatchFunction(s: string): string {
-  return `CREATE OR REPLACE FUNCTION ${s}.append_batch(appends jsonb) RETURNS jsonb LANGUAGE plpgsql
+  return `CREATE OR REPLACE FUNCTION ${s}.append_batch(appends jsonb, careful boolean DEFAULT false) RETURNS jsonb LANGUAGE plpgsql
     SET enable_seqscan = off AS $fn$
     DECLARE
-      fast boolean;         -- the group was written by the one statement
       results jsonb;
       last_position bigint;
       next_pos bigint;
@@ -99,9 +102,10 @@ function appendBatchFunction(s: string): string {
 
       -- The usual group: every append is accepted (streams distinct, expected revisions met, ids
       -- new), so none depends on another and one statement writes them all. That the ids are new
-      -- is left to the unique index on event_id: on a violation the block is rolled back. Any
+      -- is left to the unique index on event_id: a violation fails the whole call, and the client
+      -- calls again with careful = true (no subtransaction to pay for on every call). Any other
       -- group that is not like this is decided by the loop below.
-      BEGIN
+      IF NOT careful THEN
         WITH g AS (
           SELECT i, x->>'s' AS s, x->'ev' AS ev, jsonb_array_length(x->'ev') AS n, (x->>'e')::bigint AS e,
                  coalesce((SELECT max(revision) FROM ${s}.events WHERE stream_id = x->>'s'), -1) AS head
@@ -118,13 +122,10 @@ function appendBatchFunction(s: string): string {
         )
         SELECT max(p.pos), jsonb_agg(jsonb_build_object('status', 'ok', 'nextRevision', p.head + p.n, 'position', p.pos) ORDER BY p.i)
           INTO next_pos, results FROM p;
-        fast := next_pos IS NOT NULL;
-      EXCEPTION WHEN unique_violation THEN
-        fast := false;
-      END;
-      IF fast THEN
-        PERFORM pg_notify('${notifyChannel(s)}', next_pos::text);
-        RETURN results;
+        IF next_pos IS NOT NULL THEN
+          PERFORM pg_notify('${notifyChannel(s)}', next_pos::text);
+          RETURN results;
+        END IF;
       END IF;
 
       -- Decide the appends one at a time, each seeing those before it. Nothing was written above.

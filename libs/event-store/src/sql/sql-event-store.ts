@@ -99,10 +99,14 @@ export class SqlEventStore implements EventStore {
       e: p.expectedRevision === 'any' ? undefined : p.expectedRevision === 'no_stream' ? -1 : p.expectedRevision,
       ev: p.events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata ?? {} })),
     }));
-    const [row] = await this.sql.query<{ outcomes: AppendOutcome[] }>(
-      `SELECT ${this.schema}.append_batch($1::jsonb) AS outcomes`,
-      [JSON.stringify(input)],
-    );
+    const appends = JSON.stringify(input);
+    const call = (careful: boolean) =>
+      this.sql.query<{ outcomes: AppendOutcome[] }>(`SELECT ${this.schema}.append_batch($1::jsonb, $2) AS outcomes`, [appends, careful]);
+    // The fast path leaves a repeated event id to the unique index; such a call wrote nothing.
+    const [row] = await call(false).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) return call(true);
+      throw error;
+    });
     // Never leave a caller unanswered; the retry alone replays whatever did commit.
     if (row?.outcomes?.length !== batch.length) throw new Error(`append_batch answered ${row?.outcomes?.length} outcomes for ${batch.length} appends`);
     let appended = false;
@@ -189,6 +193,8 @@ interface EventRow {
   metadata: Record<string, unknown>;
   recorded_at: Date | string;
 }
+
+const UNIQUE_VIOLATION = '23505';
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
