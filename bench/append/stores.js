@@ -54,12 +54,12 @@ function instrument(sql) {
     }
   };
   const query = sql.query.bind(sql);
-  sql.query = (text, params) => {
-    if (!/append_batch/.test(text)) return query(text, params);
+  sql.query = (text, params, ...options) => {
+    if (!/append_batch/.test(text)) return query(text, params, ...options);
     stats.commits++;
     stats.roundTrips++;
     countParams(params);
-    return time(() => query(text, params));
+    return time(() => query(text, params, ...options));
   };
   const transaction = sql.transaction.bind(sql);
   sql.transaction = (work) => {
