@@ -61,3 +61,25 @@ async function waitFor(condition: () => boolean, ms = 3_000): Promise<void> {
     await sleep(50);
   }
 }
+
+describe('PgSqlClient prepared statements', () => {
+  it('keeps a statement marked prepared on its connection, and prepares it again on a new one', async () => {
+    const url = await postgresUrl();
+    const one = new PgSqlClient({ connectionString: url, max: 1, application_name: `pgprep-${randomUUID().slice(0, 8)}` });
+    const admin = new PgSqlClient(url);
+    try {
+      const text = 'SELECT $1::int + 1 AS n';
+      expect(await one.query(text, [1], { prepared: true })).toEqual([{ n: 2 }]);
+      expect(await one.query(text, [41], { prepared: true })).toEqual([{ n: 42 }]);
+      // The pool has one connection, so this runs on the same one and sees its prepared statements.
+      const prepared = await one.query<{ name: string; statement: string }>(`SELECT name, statement FROM pg_prepared_statements`);
+      expect(prepared).toEqual([{ name: expect.stringMatching(/^samhandling_[0-9a-f]{32}$/), statement: text }]);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'pgprep-%' AND pid <> pg_backend_pid()`);
+      await sleep(100);
+      expect(await one.query(text, [2], { prepared: true })).toEqual([{ n: 3 }]);
+    } finally {
+      await one.close();
+      await admin.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import type { SqlClient, SqlExecutor } from './sql-client';
+import { createHash } from 'node:crypto';
+import type { QueryOptions, SqlClient, SqlExecutor } from './sql-client';
 
 /** A `pg` Pool behind the SqlClient interface: one pooled connection per transaction. */
 export class PgSqlClient implements SqlClient {
@@ -13,8 +14,10 @@ export class PgSqlClient implements SqlClient {
     this.pool.on('error', () => undefined);
   }
 
-  async query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
-    const result = await this.pool.query(sql, params);
+  async query<Row>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<Row[]> {
+    // A named statement is parsed and planned once per pooled connection; the name stands for the text.
+    const name = options.prepared ? statementName(sql) : undefined;
+    const result = await this.pool.query({ text: sql, values: params, name });
     return result.rows as Row[];
   }
 
@@ -106,4 +109,16 @@ function executor(client: PoolClient): SqlExecutor {
       return result.rows as Row[];
     },
   };
+}
+
+const names = new Map<string, string>();
+
+/** A server-side statement name for a text: short (the server cuts names at 63 bytes) and its own. */
+function statementName(sql: string): string {
+  let name = names.get(sql);
+  if (!name) {
+    name = `samhandling_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
+    names.set(sql, name);
+  }
+  return name;
 }

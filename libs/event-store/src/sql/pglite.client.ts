@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import type { SqlClient, SqlExecutor } from './sql-client';
+import type { QueryOptions, SqlClient, SqlExecutor } from './sql-client';
 
 /**
  * PGlite (PostgreSQL compiled to WASM, in-process) behind the SqlClient interface.
@@ -17,7 +17,8 @@ export class PgliteSqlClient implements SqlClient {
     return new PgliteSqlClient(db);
   }
 
-  async query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
+  /** `prepared` is left to PGlite: it runs in this process, with no round trip to save. */
+  async query<Row>(sql: string, params: unknown[] = [], _options?: QueryOptions): Promise<Row[]> {
     const result = await this.db.query<Row>(sql, params);
     return result.rows;
   }

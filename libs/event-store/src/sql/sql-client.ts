@@ -3,8 +3,17 @@ export interface SqlExecutor {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
+export interface QueryOptions {
+  /**
+   * A statement run very often with the same text (an append, a page of the log): the driver may
+   * keep it prepared on each connection, so the server parses and plans it once, not every time.
+   */
+  prepared?: boolean;
+}
+
 export interface SqlClient extends SqlExecutor {
   readonly dialect: 'postgres' | 'pglite';
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Row[]>;
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Subscribes to NOTIFY on a channel; returns an unsubscribe function. */
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;

@@ -101,7 +101,7 @@ export class SqlEventStore implements EventStore {
     }));
     const appends = JSON.stringify(input);
     const call = (careful: boolean) =>
-      this.sql.query<{ outcomes: AppendOutcome[] }>(`SELECT ${this.schema}.append_batch($1::jsonb, $2) AS outcomes`, [appends, careful]);
+      this.sql.query<{ outcomes: AppendOutcome[] }>(`SELECT ${this.schema}.append_batch($1::jsonb, $2) AS outcomes`, [appends, careful], { prepared: true });
     // The fast path leaves a repeated event id to the unique index; such a call wrote nothing.
     const [row] = await call(false).catch((error: unknown) => {
       if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) return call(true);
