@@ -1,5 +1,5 @@
-import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { createHash } from 'node:crypto';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { QueryOptions, SqlClient, SqlExecutor } from './sql-client';
 
 /** A `pg` Pool behind the SqlClient interface: one pooled connection per transaction. */

@@ -1,7 +1,8 @@
 import { checkSchemaName } from './sql-client';
 
 /**
- * One table for the log (a stream's head is its highest revision there), one for subscriber checkpoints.
+ * One table for the log (a stream's head is its highest revision there), one for subscriber
+ * checkpoints.
  * `position` is assigned by the appender while it holds the store's advisory lock, so positions
  * are dense and follow commit order (see sql-event-store.ts for why that matters).
  */
@@ -68,9 +69,9 @@ export function schemaDdl(schemaName: string): string[] {
  * Plans: plpgsql prepares these statements once per session and caches their plans, possibly made
  * while the tables were empty (or vacuumed empty), when a sequential scan looks cheapest; such a
  * plan would scan the whole log on every append once it has grown. Every table access here is a
- * lookup on a unique index or a max() over one (the position, a stream's revisions), so the function runs with
- * enable_seqscan off: the plans use those indexes whatever the tables' size, and no statement is
- * planned again on each call (as EXECUTE would, at about 0.3 ms per call).
+ * lookup on a unique index or a max() over one (the position, a stream's revisions), so the
+ * function runs with enable_seqscan off: the plans use those indexes whatever the tables' size,
+ * and no statement is planned again on each call (as EXECUTE would, at about 0.3 ms per call).
  */
 function appendBatchFunction(s: string): string {
   return `CREATE OR REPLACE FUNCTION ${s}.append_batch(appends jsonb, careful boolean DEFAULT false) RETURNS jsonb LANGUAGE plpgsql
