@@ -1,5 +1,5 @@
 import { conflict, invalid, notFound } from '@samhandling/domain';
-import { checkSchemaName, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
+import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
 import { createAuditNotesSchema } from './audit-notes.schema';
 import type { Disclosure } from './disclosure';
 import type { ChainedDisclosure } from './disclosure-log';
@@ -47,8 +47,7 @@ export class AuditTrail {
   /** Needs the disclosure log's table (DisclosureLog.create) in the same schema. */
   static async create(sql: SqlClient, schema = 'samhandling'): Promise<AuditTrail> {
     const s = checkSchemaName(schema);
-    await sql.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('samhandling-ddl'))`);
+    await withDdlLock(sql, async (tx) => {
       await createAuditNotesSchema(tx, s);
     });
     return new AuditTrail(sql, s);

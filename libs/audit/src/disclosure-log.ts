@@ -1,4 +1,4 @@
-import { checkSchemaName, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
+import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
 import { chainHash, GENESIS_HASH, type Disclosure } from './disclosure';
 
 export interface ChainedDisclosure {
@@ -27,8 +27,7 @@ export class DisclosureLog {
 
   static async create(sql: SqlClient, schema = 'samhandling'): Promise<DisclosureLog> {
     const s = checkSchemaName(schema);
-    await sql.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('samhandling-ddl'))`);
+    await withDdlLock(sql, async (tx) => {
       await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
       await tx.query(`CREATE TABLE IF NOT EXISTS ${s}.disclosures (
         seq         bigint      PRIMARY KEY,

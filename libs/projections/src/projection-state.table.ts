@@ -1,4 +1,4 @@
-import { checkSchemaName, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
+import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
 
 export interface StateRef {
   projection: string;
@@ -21,8 +21,7 @@ export class ProjectionStateTable {
 
   /** Two runtimes starting at once must not race on CREATE TABLE, hence the store's DDL lock. */
   async ensure(): Promise<void> {
-    await this.sql.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('samhandling-ddl'))`);
+    await withDdlLock(this.sql, async (tx) => {
       await tx.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
         projection text   NOT NULL,
         key        text   NOT NULL,

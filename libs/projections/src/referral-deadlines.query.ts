@@ -1,4 +1,4 @@
-import { checkSchemaName, type SqlClient } from '@samhandling/event-store';
+import { checkSchemaName, withDdlLock, type SqlClient } from '@samhandling/event-store';
 import { REFERRAL_DEADLINES, type ReferralDeadlineRow } from './referral-deadlines.projection';
 
 /** An open deadline that has passed, with the person's coordinator at the time of asking. */
@@ -20,8 +20,7 @@ export class ReferralDeadlineQueries {
 
   /** Call after the projection runtime has started (it creates the table); safe from many processes at once. */
   async ensureIndex(): Promise<void> {
-    await this.sql.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('samhandling-ddl'))`);
+    await withDdlLock(this.sql, async (tx) => {
       await tx.query(
         `CREATE INDEX IF NOT EXISTS ${this.index} ON ${this.table} ((state->>'dueAt'))
           WHERE projection = '${REFERRAL_DEADLINES}' AND state->>'status' = 'open'`,

@@ -27,3 +27,14 @@ export function checkSchemaName(schema: string): string {
   if (!IDENTIFIER.test(schema)) throw new Error(`Invalid schema name ${JSON.stringify(schema)}: use [a-z_][a-z0-9_]*`);
   return schema;
 }
+
+/**
+ * Runs schema changes in one transaction under the installation-wide DDL lock, so processes
+ * starting at once (API, relay, several instances) never race on CREATE … IF NOT EXISTS.
+ */
+export function withDdlLock<T>(sql: SqlClient, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  return sql.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('samhandling-ddl'))`);
+    return work(tx);
+  });
+}

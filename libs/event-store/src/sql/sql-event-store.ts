@@ -4,7 +4,7 @@ import type {
   AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
 } from '../event-store.port';
 import { schemaDdl, notifyChannel } from './schema';
-import type { SqlClient } from './sql-client';
+import { withDdlLock, type SqlClient } from './sql-client';
 
 export interface SqlEventStoreOptions {
   /** PostgreSQL schema holding the tables; lets tests and tenants share one database. */
@@ -38,8 +38,7 @@ export class SqlEventStore implements EventStore {
 
   static async create(sql: SqlClient, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
     const store = new SqlEventStore(sql, options);
-    await sql.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('samhandling-ddl'))`);
+    await withDdlLock(sql, async (tx) => {
       for (const statement of schemaDdl(store.schema)) await tx.query(statement);
     });
     store.unlisten = await sql.listen(notifyChannel(store.schema), () => store.notify());

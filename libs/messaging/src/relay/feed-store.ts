@@ -1,4 +1,4 @@
-import { checkSchemaName, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
+import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
 import { eventType, type DeliveredEvent } from '../cloud-event';
 
 /** One event delivered to one agency: a row of the HTTP feed, a message on the agency's topic. */
@@ -31,8 +31,7 @@ export class FeedStore {
 
   static async create(sql: SqlClient, schema = 'samhandling'): Promise<FeedStore> {
     const s = checkSchemaName(schema);
-    await sql.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('samhandling-ddl'))`);
+    await withDdlLock(sql, async (tx) => {
       await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
       await tx.query(`CREATE TABLE IF NOT EXISTS ${s}.deliveries (
         seq       bigint      PRIMARY KEY,
