@@ -343,10 +343,10 @@ describe('HTTP API: commands', () => {
       await refused(() => api.post(`/referrals/${referral.referralId}/acceptance`, {}, { as: 'oslo-adult-learning' }), 403, 'REFERRAL.NOT_RECIPIENT');
     });
 
-    it('granting residence as a municipal agency → 403 AGENCY.NOT_ALLOWED', async () => {
+    it('granting residence as a municipal agency → 403 WRITER.KIND_NOT_ALLOWED', async () => {
       const grant = { familyReunification: false, municipality: '0301', grantedOn: '2026-11-01' };
-      await refused(() => api.post(`/subjects/${subjectId}/residence`, grant, { as: 'oslo-refugee' }), 403, 'AGENCY.NOT_ALLOWED');
-      await refused(() => api.post(`/subjects/${subjectId}/residence`, grant, { as: 'nav-oslo' }), 403, 'AGENCY.NOT_ALLOWED');
+      await refused(() => api.post(`/subjects/${subjectId}/residence`, grant, { as: 'oslo-refugee' }), 403, 'WRITER.KIND_NOT_ALLOWED');
+      await refused(() => api.post(`/subjects/${subjectId}/residence`, grant, { as: 'nav-oslo' }), 403, 'WRITER.KIND_NOT_ALLOWED');
     });
 
     it('family reunification without a sponsor → 400 SUBJECT.SPONSOR_REQUIRED', async () => {

@@ -6,7 +6,9 @@ import { TokenVerifier } from './auth/token-verifier';
 import { ConsentCommandHandler, ContactCommandHandler, ReferralCommandHandler, ReReferralHandler, SubjectCommandHandler } from './commands/command.handlers';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { AgencyDirectory } from '@samhandling/config';
+import { WriterCheck } from './commands/writer-check';
 import { ConsentsController } from './consents/consents.controller';
+import { PendingConsents } from './consents/pending-consents';
 import { ContactsController } from './contacts/contacts.controller';
 import { ErrorFilter } from './http/error.filter';
 import { HealthController } from './http/health.controller';
@@ -45,7 +47,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
-        SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler, ReReferralHandler,
+        WriterCheck, PendingConsents, SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler, ReReferralHandler,
         ...readProviders, ProjectionsShutdown, ReadService,
         ...auditProviders,
         ...inboxProviders(validationPipe),

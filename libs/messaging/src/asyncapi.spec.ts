@@ -17,7 +17,7 @@ import { agencyTopic, deadLetterTopic, inboxAgency, inboxTopic } from './topics'
  */
 const EVENT_TYPES = [
   'SubjectRegistered', 'ResidenceGranted', 'ArrivalNotice', 'HouseholdLinked', 'CoordinatorDesignated', 'ContactRecorded',
-  'ConsentGiven', 'ConsentWithdrawn', 'ReferralSent', 'ReferralAcknowledged', 'ReferralAccepted', 'ReferralDeclined',
+  'ConsentGiven', 'ConsentWithdrawn', 'ConsentConfirmed', 'ConsentRejected', 'ReferralSent', 'ReferralAcknowledged', 'ReferralAccepted', 'ReferralDeclined',
   'ReferralCompleted', 'ReferralEscalated',
 ] as const;
 type Unlisted = Exclude<DomainEvent['type'], (typeof EVENT_TYPES)[number]>;

@@ -29,7 +29,7 @@ describe('catalog entries', () => {
   it('consent: the only basis a voluntary organisation has', () => {
     const record = contact('oslo-refugee', ['contact_log']);
     expect(decide('red-cross-oslo', record, { initiative: 'discloser' }).allowed).toBe(false);
-    const state = stateOf(consentGiven({ consentId: 'c-vol', recipients: [{ agencyKind: 'voluntary' }], categories: ['contact_log'] }));
+    const state = stateOf(consentGiven({ consentId: 'c-vol', recipients: [{ agencyKind: 'voluntary' }], categories: ['contact_log'], recordedBy: 'oslo-refugee' }));
     expect(decide('red-cross-oslo', record, { state })).toMatchObject({ allowed: true, bases: [{ kind: 'consent', consentId: 'c-vol', entryId: 'consent' }] });
   });
 
@@ -154,7 +154,8 @@ describe('the designated coordinator', () => {
   const designated = (basis: { kind: 'consent'; consentId: string } | { kind: 'legal'; entryId: string }, agency = 'oslo-refugee') => ({
     type: 'CoordinatorDesignated', position: 50, data: { subjectId: SUBJECT, agency, basis, designatedBy: 'oslo-refugee' },
   });
-  const consent = consentGiven({ consentId: 'c-coord', recipients: [{ agency: 'oslo-refugee' }], categories: ['identity'], purposes: ['settlement'] });
+  // Written evidence with its fingerprint: every discloser may rely on it for metadata (catalog consent entry).
+  const consent = consentGiven({ consentId: 'c-coord', recipients: [{ agency: 'oslo-refugee' }], categories: ['identity'], purposes: ['settlement'], evidence: { kind: 'written', reference: 'form 12', sha256: 'c'.repeat(64) } });
   const healthContact = contact('oslo-health', ['contact_log', 'health']);
   const nurseContact = contact('oslo-adult-learning', ['contact_log']);
   const referral: DisclosableRecord = { kind: 'referral', subjectId: SUBJECT, ownerAgency: 'oslo-adult-learning', categories: ['referral'], referralId: 'r-1' };

@@ -4,6 +4,7 @@ import type { Basis, DenialReason } from './basis';
 import { categoriesOf, covers, type LegalBasisCatalog } from './catalog/legal-basis-catalog';
 import type { CitedEntry } from './catalog/catalog.types';
 import type { SubjectPolicyState } from './subject-policy-state';
+import { relianceOn, type Reliance } from './consent-reliance';
 
 export interface AgencyRef {
   id: string;
@@ -61,6 +62,8 @@ export class AgencyPolicy {
     private readonly denials: ReadonlyMap<DataCategory, DenialReason>,
     private readonly reviewed: ReadonlySet<string>,
     private readonly reasons: ReadonlyMap<string, Basis>,
+    /** Categories an active consent names the requester for, which a discloser has not (yet) been able to rely on. */
+    private readonly unconfirmed: ReadonlySet<DataCategory>,
   ) {}
 
   static build(catalog: LegalBasisCatalog, request: PolicyRequest): AgencyPolicy {
@@ -85,6 +88,7 @@ export class AgencyPolicy {
     rules.push(...entries.filter((e) => !e.overridesObjection).map(legal));
 
     const denials = new Map<DataCategory, DenialReason>();
+    const unconfirmed = new Set<DataCategory>();
     const namingMe: string[] = [];
     for (const [consentId, c] of Object.entries(state.consent.consents)) {
       if (!c.recipients.some((r) => recipientCovers(r, me.id, me.kind))) continue;
@@ -97,15 +101,16 @@ export class AgencyPolicy {
         continue;
       }
       if (c.decision === 'permit') {
-        rules.push({ action: 'read', subject: 'Record', fields: [...c.categories], reason: JSON.stringify({ kind: 'consent', consentId, entryId: 'consent', version: consentVersion } satisfies Basis) });
+        const reason = JSON.stringify({ kind: 'consent', consentId, entryId: 'consent', version: consentVersion } satisfies Basis);
+        rules.push(...reliedRules(c.categories, relianceOn(c, catalog, request.agencies), reason));
+        for (const cat of c.categories) unconfirmed.add(cat);
       }
     }
     const referralsToMe = Object.entries(state.referrals).filter(([, r]) => r.to === me.id);
     for (const [referralId, r] of referralsToMe) {
       rules.push({ action: 'read', subject: 'Record', conditions: { kind: 'referral', referralId }, reason: JSON.stringify({ kind: 'referral', referralId, referralBasis: r.basis } satisfies Basis) });
     }
-    const coordination = COORDINATION_PURPOSES.includes(purpose) ? coordinationRule(catalog, state, me, at) : undefined;
-    if (coordination) rules.push(coordination);
+    if (COORDINATION_PURPOSES.includes(purpose)) rules.push(...coordinationRules(catalog, state, me, at, request.agencies));
     if (namingMe.length > 0) {
       // A consent that names an agency is shown to it, so it can cite it.
       rules.push({ action: 'read', subject: 'Record', conditions: { kind: 'consent', consentId: { $in: namingMe } }, reason: JSON.stringify({ kind: 'consent', consentId: namingMe[0], entryId: 'consent', version: consentVersion } satisfies Basis) });
@@ -121,7 +126,7 @@ export class AgencyPolicy {
     const reasons = new Map(rules.filter((r) => !r.inverted).map((r) => [r.reason!, JSON.parse(r.reason!) as Basis]));
     // Every object checked is a DisclosableRecord, so no subject() wrapper (and no copy) is needed.
     const ability = createMongoAbility<Ability>(rules, { detectSubjectType: () => 'Record' });
-    return new AgencyPolicy(ability, denials, reviewed, reasons);
+    return new AgencyPolicy(ability, denials, reviewed, reasons, unconfirmed);
   }
 
   /** Decides one record: which of its categories may be disclosed, and on which bases. */
@@ -140,7 +145,8 @@ export class AgencyPolicy {
           if (basis.kind === 'legal' && this.reviewed.has(basis.entryId)) review = true;
         }
       } else {
-        denial ??= rule?.inverted ? 'objection' : (this.denials.get(category) ?? 'no_basis');
+        // A consent names the requester for this category, yet no rule matched: its discloser cannot rely on it.
+        denial ??= rule?.inverted ? 'objection' : this.unconfirmed.has(category) ? 'consent_not_confirmed' : (this.denials.get(category) ?? 'no_basis');
       }
     }
     const decision: Decision = { allowed: permitted.length > 0 && permitted.length === record.categories.length, permittedCategories: permitted, bases, reviewRequired: review };
@@ -155,21 +161,36 @@ export const COORDINATION_CATEGORIES: readonly DataCategory[] = ['contact_log', 
 export const COORDINATION_PURPOSES: readonly Purpose[] = ['coordination', 'follow_up'];
 
 /**
- * The designated coordinator's metadata rule, while its designation holds: a designation on
- * consent ends when that consent is withdrawn or expires (or names another agency); one on a
- * legal basis needs that entry in force for the coordinator's kind.
+ * A consent's rules for the records of the disclosers that can rely on it: every category it
+ * names for its recorder and those that confirmed it; the categories its evidence suffices for
+ * for every other discloser but those that rejected it.
  */
-function coordinationRule(catalog: LegalBasisCatalog, state: SubjectPolicyState, me: AgencyRef, at: string): Rule | undefined {
+function reliedRules(categories: readonly DataCategory[], reliance: Reliance, reason: string): Rule[] {
+  const rules: Rule[] = [{ action: 'read', subject: 'Record', fields: [...categories], conditions: { ownerAgency: { $in: [...reliance.reliers] } }, reason }];
+  if (reliance.assured.length > 0) {
+    const conditions = reliance.rejecters.length > 0 ? { conditions: { ownerAgency: { $nin: [...reliance.rejecters] } } } : {};
+    rules.push({ action: 'read', subject: 'Record', fields: [...reliance.assured], ...conditions, reason });
+  }
+  return rules;
+}
+
+/**
+ * The designated coordinator's metadata rules, while its designation holds: a designation on
+ * consent ends when that consent is withdrawn or expires (or names another agency), and reaches
+ * only the records of disclosers that can rely on that consent; one on a legal basis needs that
+ * entry in force for the coordinator's kind.
+ */
+function coordinationRules(catalog: LegalBasisCatalog, state: SubjectPolicyState, me: AgencyRef, at: string, agencies: readonly AgencyRef[]): Rule[] {
   const designation = state.coordinator;
-  if (!designation || designation.agency !== me.id) return undefined;
+  if (!designation || designation.agency !== me.id) return [];
   const basis = designation.basis;
+  const reason = JSON.stringify({ kind: 'coordination', agency: me.id, designationBasis: basis } satisfies Basis);
   if (basis.kind === 'consent') {
     const consent = state.consent.consents[basis.consentId];
-    if (!consent || consent.decision !== 'permit' || consentStatusAt(consent, at) !== 'active') return undefined;
-    if (!consent.recipients.some((r) => recipientCovers(r, me.id, me.kind))) return undefined;
-  } else if (!catalog.current().some((e) => e.id === basis.entryId && (e.to === '*' || (e.to as AgencyKind[]).includes(me.kind)))) {
-    return undefined;
+    if (!consent || consent.decision !== 'permit' || consentStatusAt(consent, at) !== 'active') return [];
+    if (!consent.recipients.some((r) => recipientCovers(r, me.id, me.kind))) return [];
+    return reliedRules(COORDINATION_CATEGORIES, relianceOn({ ...consent, categories: [...COORDINATION_CATEGORIES] }, catalog, agencies), reason);
   }
-  const reason: Basis = { kind: 'coordination', agency: me.id, designationBasis: basis };
-  return { action: 'read', subject: 'Record', fields: [...COORDINATION_CATEGORIES], reason: JSON.stringify(reason) };
+  if (!catalog.current().some((e) => e.id === basis.entryId && (e.to === '*' || (e.to as AgencyKind[]).includes(me.kind)))) return [];
+  return [{ action: 'read', subject: 'Record', fields: [...COORDINATION_CATEGORIES], reason }];
 }

@@ -10,7 +10,7 @@ export type Basis =
   | { kind: 'coordination'; agency: string; designationBasis: CoordinatorBasis };
 
 /** Why a disclosure was refused; says nothing about the data itself. */
-export type DenialReason = 'no_basis' | 'consent_withdrawn' | 'consent_expired' | 'objection';
+export type DenialReason = 'no_basis' | 'consent_withdrawn' | 'consent_expired' | 'consent_not_confirmed' | 'objection';
 
 export const basisKey = (b: Basis): string => {
   switch (b.kind) {

@@ -36,6 +36,8 @@ export function policySubjectOf(event: LogEvent): string | undefined {
     case 'ContactRecorded':
     case 'ConsentGiven':
     case 'ConsentWithdrawn':
+    case 'ConsentConfirmed':
+    case 'ConsentRejected':
     case 'ReferralSent':
     case 'ResidenceGranted':
     case 'CoordinatorDesignated':
@@ -59,6 +61,8 @@ export function evolveSubjectPolicy(state: SubjectPolicyState, event: LogEvent):
   switch (event.type) {
     case 'ConsentGiven':
     case 'ConsentWithdrawn':
+    case 'ConsentConfirmed':
+    case 'ConsentRejected':
       return { ...next, consent: evolveConsent(state.consent, event as unknown as ConsentEvent) };
     case 'ReferralSent': {
       const d = event.data as { referralId: string; from: string; to: string; categories: DataCategory[]; basis: ReferralBasis };

@@ -5,7 +5,9 @@ import type { Labelled, Projection } from './projection';
 /** What happened to a consent, in log order, with who recorded it: the privacy officer's trail. */
 export type ConsentHistoryEntry =
   | { kind: 'given'; by: string; at: string; position: number }
-  | { kind: 'withdrawn'; by: string; at: string; reason?: string; position: number };
+  | { kind: 'withdrawn'; by: string; at: string; reason?: string; position: number }
+  | { kind: 'confirmed'; by: string; at: string; note?: string; position: number }
+  | { kind: 'rejected'; by: string; at: string; reason: string; position: number };
 
 /** The full terms as given; `categories` are the consent's own, `ownerAgency` the recording agency. */
 export interface RegisteredConsent extends Omit<ConsentTerms, 'subjectId'>, Labelled {
@@ -14,6 +16,8 @@ export interface RegisteredConsent extends Omit<ConsentTerms, 'subjectId'>, Labe
   /** Withdrawal is a recorded fact; expiry depends on when one asks, so the reader computes it. */
   status: 'active' | 'withdrawn';
   withdrawnAt?: string;
+  /** Each other discloser's latest answer: it relies on the consent for its records, or will not. */
+  confirmations?: Record<string, 'confirmed' | 'rejected'>;
   history: ConsentHistoryEntry[];
 }
 
@@ -30,7 +34,8 @@ export const consentRegistryProjection: Projection<ConsentRegistry> = {
   categories: ['identity', 'family_situation'],
   keyOf(event) {
     const domain = asDomainEvent(event);
-    return domain?.type === 'ConsentGiven' || domain?.type === 'ConsentWithdrawn' ? [domain.data.subjectId] : [];
+    return domain?.type === 'ConsentGiven' || domain?.type === 'ConsentWithdrawn' || domain?.type === 'ConsentConfirmed' || domain?.type === 'ConsentRejected'
+      ? [domain.data.subjectId] : [];
   },
   init: (subjectId) => ({ subjectId, consents: [] }),
   evolve(state, event) {
@@ -49,6 +54,18 @@ export const consentRegistryProjection: Projection<ConsentRegistry> = {
       const withdrawn = compact<ConsentHistoryEntry>({ kind: 'withdrawn', by: withdrawnBy, at: withdrawnAt, reason, position: event.position });
       const consents = state.consents.map((c) =>
         c.consentId === consentId ? { ...c, status: 'withdrawn' as const, withdrawnAt, history: [...c.history, withdrawn] } : c,
+      );
+      return { ...state, consents };
+    }
+    if (domain?.type === 'ConsentConfirmed' || domain?.type === 'ConsentRejected') {
+      const { consentId } = domain.data;
+      if (!state.consents.some((c) => c.consentId === consentId)) return state;
+      const entry: ConsentHistoryEntry = domain.type === 'ConsentConfirmed'
+        ? compact<ConsentHistoryEntry>({ kind: 'confirmed', by: domain.data.confirmedBy, at: domain.data.confirmedAt, note: domain.data.note, position: event.position })
+        : { kind: 'rejected', by: domain.data.rejectedBy, at: domain.data.rejectedAt, reason: domain.data.reason, position: event.position };
+      const answer = entry.kind === 'confirmed' ? ('confirmed' as const) : ('rejected' as const);
+      const consents = state.consents.map((c) =>
+        c.consentId === consentId ? { ...c, confirmations: { ...c.confirmations, [entry.by]: answer }, history: [...c.history, entry] } : c,
       );
       return { ...state, consents };
     }

@@ -12,6 +12,8 @@ const DOMAIN_EVENT_TYPES: Record<DomainEvent['type'], true> = {
   ContactRecorded: true,
   ConsentGiven: true,
   ConsentWithdrawn: true,
+  ConsentConfirmed: true,
+  ConsentRejected: true,
   ReferralSent: true,
   ReferralAcknowledged: true,
   ReferralAccepted: true,

@@ -170,6 +170,10 @@ function evolveOverview(s: PersonOverview, event: DomainEvent): PersonOverview {
     case 'ReferralDeclined':
     case 'ReferralCompleted':
       return evolveReferral(s, event.data.referralId, () => undefined);
+    case 'ConsentConfirmed':
+    case 'ConsentRejected':
+      // Who relies on a consent is the consent registry's trail; the overview shows the terms.
+      return s;
     case 'ArrivalNotice':
       // A copy of facts the overview already holds (identity, residence, household), for the municipality.
       return s;

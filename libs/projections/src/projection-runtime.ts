@@ -59,6 +59,12 @@ export class ProjectionRuntime {
     return (await this.table.get(projectionName, key))?.state as S | undefined;
   }
 
+  /** Committed states whose `field` contains `value`, in key order after `afterKey` (see ProjectionStateTable.containing). */
+  async containing<S>(projectionName: string, field: string, value: unknown, afterKey = '', limit = 100): Promise<Array<{ key: string; state: S }>> {
+    this.projection(projectionName);
+    return (await this.table.containing(projectionName, field, value, afterKey, limit)).map((r) => ({ key: r.key, state: r.state as S }));
+  }
+
   /** The position a projection has applied the log up to (its committed checkpoint). */
   checkpoint(projectionName: string): number {
     this.projection(projectionName);

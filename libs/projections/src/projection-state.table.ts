@@ -60,6 +60,20 @@ export class ProjectionStateTable {
     return rows[0];
   }
 
+  /**
+   * States of one projection whose top-level `field` contains `value` (jsonb @>), in key order
+   * after `afterKey`: a query across keys, e.g. every person an agency is involved with.
+   */
+  async containing(projection: string, field: string, value: unknown, afterKey: string, limit: number): Promise<StateRow[]> {
+    const rows = await this.sql.query<{ projection: string; key: string; state: unknown; position: string | number }>(
+      `SELECT projection, key, state, position FROM ${this.table}
+        WHERE projection = $1 AND state -> $2 @> $3::jsonb AND key > $4
+        ORDER BY key LIMIT $5`,
+      [projection, field, JSON.stringify(value), afterKey, limit],
+    );
+    return rows.map((r) => ({ ...r, position: Number(r.position) }));
+  }
+
   async clear(tx: SqlExecutor, projection: string): Promise<void> {
     await tx.query(`DELETE FROM ${this.table} WHERE projection = $1`, [projection]);
   }

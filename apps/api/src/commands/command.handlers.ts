@@ -10,22 +10,23 @@ import { AgencyDirectory } from '@samhandling/config';
 import { EVENT_STORE } from '../store/store.module';
 import { ConsentCommandMessage, ContactCommandMessage, metadataOf, ReferralCommandMessage, ReReferralMessage, SubjectCommandMessage } from './command-message';
 import { handleCommand, type CommandResult } from './handle-command';
-import { requireAgency, requireKind, requireSubject } from './preconditions';
+import { requireAgency, requireSubject } from './preconditions';
+import { WriterCheck } from './writer-check';
 
 @CommandHandler(SubjectCommandMessage)
 export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMessage, CommandResult> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore, private readonly directory: AgencyDirectory, private readonly catalog: LegalBasisCatalog,
+    private readonly writers: WriterCheck,
   ) {}
 
   async execute({ command, context }: SubjectCommandMessage): Promise<CommandResult> {
+    await this.writers.require(command, context);
     if (command.type === 'DesignateCoordinator') {
       requireAgency(this.directory, command.data.agency, 'Coordinator');
       await this.requireDesignationBasis(command.data.subjectId, command.data.agency, command.data.basis, command.metadata.now);
     }
     if (command.type === 'GrantResidence') {
-      // Residence permits are decided by the national immigration authorities, not municipalities.
-      requireKind(this.directory, context.agency, ['national_authority'], 'Recording a residence permit');
       if (command.data.sponsorId) await requireSubject(this.store, command.data.sponsorId, 'Sponsor');
     }
     if (command.type === 'LinkHousehold') await requireSubject(this.store, command.data.memberId, 'Household member');
@@ -59,9 +60,10 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
 
 @CommandHandler(ContactCommandMessage)
 export class ContactCommandHandler implements ICommandHandler<ContactCommandMessage, CommandResult> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly writers: WriterCheck) {}
 
   async execute({ command, context }: ContactCommandMessage): Promise<CommandResult> {
+    await this.writers.require(command, context);
     await requireSubject(this.store, command.data.subjectId);
     return handleCommand(this.store, contactDecider, contactStream(command.data.subjectId), command, context);
   }
@@ -69,10 +71,11 @@ export class ContactCommandHandler implements ICommandHandler<ContactCommandMess
 
 @CommandHandler(ConsentCommandMessage)
 export class ConsentCommandHandler implements ICommandHandler<ConsentCommandMessage, CommandResult> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly directory: AgencyDirectory) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly directory: AgencyDirectory, private readonly writers: WriterCheck) {}
 
   async execute({ command, context }: ConsentCommandMessage): Promise<CommandResult> {
     await requireSubject(this.store, command.data.subjectId);
+    await this.writers.require(command, context);
     if (command.type === 'GiveConsent') {
       for (const recipient of command.data.recipients) {
         if ('agency' in recipient) requireAgency(this.directory, recipient.agency, 'Consent recipient');
@@ -84,9 +87,10 @@ export class ConsentCommandHandler implements ICommandHandler<ConsentCommandMess
 
 @CommandHandler(ReferralCommandMessage)
 export class ReferralCommandHandler implements ICommandHandler<ReferralCommandMessage, CommandResult> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly directory: AgencyDirectory) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly directory: AgencyDirectory, private readonly writers: WriterCheck) {}
 
   async execute({ command, context }: ReferralCommandMessage): Promise<CommandResult> {
+    await this.writers.require(command, context);
     if (command.type === 'SendReferral') {
       await requireSubject(this.store, command.data.subjectId);
       requireAgency(this.directory, command.data.to, 'Receiving agency');
@@ -106,9 +110,10 @@ export class ReferralCommandHandler implements ICommandHandler<ReferralCommandMe
 
 @CommandHandler(ReReferralMessage)
 export class ReReferralHandler implements ICommandHandler<ReReferralMessage, CommandResult> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly bus: CommandBus) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly bus: CommandBus, private readonly writers: WriterCheck) {}
 
   async execute({ declinedReferralId, input, context, now }: ReReferralMessage): Promise<CommandResult> {
+    await this.writers.require({ type: 'ReReferReferral', data: { referralId: declinedReferralId } }, context);
     const history = (await this.store.readStream(referralStream(declinedReferralId))) as unknown as ReferralEvent[];
     const send = reReferral(fold(referralDecider, history), declinedReferralId, input, metadataOf(context, now));
     return this.bus.execute<ReferralCommandMessage, CommandResult>(new ReferralCommandMessage(send, context));

@@ -1,4 +1,4 @@
-import { forbidden, notFound, subjectStream, type AgencyKind } from '@samhandling/domain';
+import { notFound, subjectStream } from '@samhandling/domain';
 import type { EventStore } from '@samhandling/event-store';
 import type { AgencyDirectory } from '@samhandling/config';
 
@@ -10,11 +10,4 @@ export async function requireSubject(store: EventStore, subjectId: string, role 
 
 export function requireAgency(directory: AgencyDirectory, agencyId: string, role: string): void {
   if (!directory.get(agencyId)) throw notFound('AGENCY.NOT_FOUND', `${role} ${agencyId} is not in the agency directory`);
-}
-
-export function requireKind(directory: AgencyDirectory, agencyId: string, kinds: readonly AgencyKind[], action: string): void {
-  const kind = directory.get(agencyId)?.kind;
-  if (!kind || !kinds.includes(kind)) {
-    throw forbidden('AGENCY.NOT_ALLOWED', `${action} is reserved for agencies of kind ${kinds.join(' or ')}`);
-  }
 }

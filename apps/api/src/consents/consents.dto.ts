@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min,
   Validate, ValidateNested, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface,
 } from 'class-validator';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, type AgencyKind, type DataCategory, type Purpose } from '@samhandling/domain';
@@ -42,6 +42,14 @@ export class EvidenceDto {
   @ApiPropertyOptional({ description: 'Where the signed form or the note of a verbal consent is kept' })
   @IsOptional() @IsString() @Length(1, 500)
   reference?: string;
+
+  @ApiPropertyOptional({
+    description: 'SHA-256 (64 lowercase hex digits) of the form or of the file the person signed. With `reference`, it raises the assurance '
+      + 'level (written form → `written`, digitally signed → `signed`), which the catalog may accept for some categories without each discloser confirming',
+    pattern: '^[0-9a-f]{64}$',
+  })
+  @IsOptional() @Matches(/^[0-9a-f]{64}$/, { message: 'evidence.sha256 must be 64 lowercase hex digits' })
+  sha256?: string;
 }
 
 export class GiveConsentDto {
@@ -73,4 +81,28 @@ export class GiveConsentDto {
 
 export class WithdrawConsentDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 1000) reason?: string;
+
+  @ApiPropertyOptional({ type: EvidenceDto, description: 'How the person withdrew; required unless the calling agency recorded the consent' })
+  @IsOptional() @ValidateNested() @Type(() => EvidenceDto)
+  evidence?: EvidenceDto;
+}
+
+export class ConfirmConsentDto {
+  @ApiPropertyOptional({ description: 'What was checked (e.g. "form archive 2026/1234 seen, hash matches")' })
+  @IsOptional() @IsString() @Length(1, 1000)
+  note?: string;
+}
+
+export class RejectConsentDto {
+  @ApiProperty({ description: 'Why the consent cannot be relied on for this agency\'s records' }) @IsString() @Length(1, 1000) reason: string;
+}
+
+export class PendingConsentsQueryDto {
+  @ApiPropertyOptional({ description: 'Subject id to continue after (the previous page\'s `next`)', format: 'uuid' })
+  @IsOptional() @IsUUID()
+  after?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
 }

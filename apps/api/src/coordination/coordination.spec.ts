@@ -78,6 +78,11 @@ describe('coordination: coordinator designation and overview, re-referral, famil
     const consent = coordinationConsent();
     await api.post(`/subjects/${subjectId}/consents`, consent, { as: 'oslo-refugee' });
     await designate(subjectId, { agency: 'oslo-refugee', caseworker: 'Kari', basis: { kind: 'consent', consentId: consent.consentId } });
+    // The refugee service recorded a consent naming itself: until the others confirm it, their records stay closed.
+    expect((await read('oslo-refugee', subjectId, 'coordination', 'coordination')).body.data.involvedAgencies).toEqual(['oslo-refugee']);
+    for (const discloser of ['oslo-health', 'oslo-adult-learning']) {
+      expect((await api.post(`/subjects/${subjectId}/consents/${consent.consentId}/confirmation`, {}, { as: discloser })).status).toBe(201);
+    }
 
     const res = await read('oslo-refugee', subjectId, 'coordination', 'coordination');
     expect(res.status).toBe(200);

@@ -5,7 +5,7 @@ import {
 } from '../commands/command-message';
 import type { CommandContext } from '../commands/handle-command';
 import { toSharingBasis } from '../http/sharing-basis.dto';
-import { GiveConsentDto, WithdrawConsentDto } from '../consents/consents.dto';
+import { ConfirmConsentDto, GiveConsentDto, RejectConsentDto, WithdrawConsentDto } from '../consents/consents.dto';
 import { RecordContactDto } from '../contacts/contacts.dto';
 import { AcceptReferralDto, CompleteReferralDto, DeclineReferralDto, ReReferDto, SendReferralDto } from '../referrals/referrals.dto';
 import { DesignateCoordinatorDto, GrantResidenceDto, LinkHouseholdDto, RegisterSubjectDto } from '../subjects/subjects.dto';
@@ -73,6 +73,16 @@ export const INBOX_COMMANDS: Readonly<Record<string, InboxCommand>> = {
     (dto: WithdrawConsentDto, { subjectId, consentId }, ctx) =>
       new ConsentCommandMessage({ type: 'WithdrawConsent', data: { ...plain(dto), subjectId, consentId }, metadata: metadataOf(ctx) }, ctx),
     ['subjectId', 'consentId'], WithdrawConsentDto, (p) => `/subjects/${p.subjectId}/consents/${p.consentId}/withdrawal`,
+  ),
+  ConfirmConsent: command(
+    (dto: ConfirmConsentDto, { subjectId, consentId }, ctx) =>
+      new ConsentCommandMessage({ type: 'ConfirmConsent', data: { ...plain(dto), subjectId, consentId }, metadata: metadataOf(ctx) }, ctx),
+    ['subjectId', 'consentId'], ConfirmConsentDto, (p) => `/subjects/${p.subjectId}/consents/${p.consentId}/confirmation`,
+  ),
+  RejectConsent: command(
+    (dto: RejectConsentDto, { subjectId, consentId }, ctx) =>
+      new ConsentCommandMessage({ type: 'RejectConsent', data: { ...plain(dto), subjectId, consentId }, metadata: metadataOf(ctx) }, ctx),
+    ['subjectId', 'consentId'], RejectConsentDto, (p) => `/subjects/${p.subjectId}/consents/${p.consentId}/rejection`,
   ),
   SendReferral: command(
     (dto: SendReferralDto, _, ctx) =>

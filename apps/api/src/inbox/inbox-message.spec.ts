@@ -29,6 +29,8 @@ describe('inbox messages: parsed and validated like their HTTP twins', () => {
     RecordContact: { ...contactBody(), subjectId: S },
     GiveConsent: { ...consentBody(), subjectId: S },
     WithdrawConsent: { subjectId: S, consentId: C, reason: 'changed mind' },
+    ConfirmConsent: { subjectId: S, consentId: C, note: 'form seen' },
+    RejectConsent: { subjectId: S, consentId: C, reason: 'no form on file' },
     SendReferral: referralBody(S),
     AcknowledgeReferral: { referralId: R },
     AcceptReferral: { referralId: R, note: 'we take it' },

@@ -115,7 +115,7 @@ describe('inbox commands on the API command bus', () => {
     const error = await api.appendsNothing(() =>
       run('oslo-refugee', `k-${randomUUID()}`, 'GrantResidence', { subjectId, familyReunification: false, municipality: '0301', grantedOn: '2026-11-01' }).catch((e: unknown) => e),
     );
-    expect(refusalOf(error)).toMatchObject({ statusCode: 403, error: 'AGENCY.NOT_ALLOWED' });
+    expect(refusalOf(error)).toMatchObject({ statusCode: 403, error: 'WRITER.KIND_NOT_ALLOWED' });
   });
 });
 

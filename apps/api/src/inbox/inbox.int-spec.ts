@@ -180,7 +180,7 @@ describe('Kafka inbox on a real broker and PostgreSQL', () => {
 
     const before = await eventCount();
     const refused = await send(refugee, 'GrantResidence', { ...grant, sponsorId: undefined });
-    expect((await letterFor(refused)).headers).toMatchObject({ [DLQ_HEADERS.code]: 'AGENCY.NOT_ALLOWED', [DLQ_HEADERS.status]: '403' });
+    expect((await letterFor(refused)).headers).toMatchObject({ [DLQ_HEADERS.code]: 'WRITER.KIND_NOT_ALLOWED', [DLQ_HEADERS.status]: '403' });
     expect(await eventCount()).toBe(before);
   }, 60_000);
 

@@ -47,7 +47,7 @@ export class ReadsController {
   @ApiHeader({ name: 'X-Justification', required: false, description: 'Written justification; with purpose=emergency it opens break-glass access, reviewed by a privacy officer' })
   @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Makes a retried read record one disclosure' })
   @ApiOkResponse({ description: 'The allowed items and fields, with the bases they were disclosed on' })
-  @ApiForbiddenResponse({ description: 'No basis: reason no_basis, consent_withdrawn, consent_expired or objection; the refusal is recorded' })
+  @ApiForbiddenResponse({ description: 'No basis: reason no_basis, consent_withdrawn, consent_expired, consent_not_confirmed (a consent names the caller, but the discloser neither recorded nor confirmed it) or objection; the refusal is recorded' })
   read(
     @Param('subjectId', ParseUUIDPipe) subjectId: string,
     @Param('projection') projection: string,

@@ -39,6 +39,15 @@ describe('pull reads: policy, redaction and disclosure records (API over PGlite)
     // The person consents to sharing health-related concerns with the refugee service.
     const consent = consentBody({ recipients: [{ agency: 'oslo-refugee' }], categories: ['contact_log', 'health'], purposes: ['coordination', 'follow_up'] });
     expect((await api.post(`/subjects/${subjectId}/consents`, consent, { as: 'oslo-refugee' })).status).toBe(201);
+    // The refugee service recorded a consent naming itself: the health service's records are not
+    // its to open. It waits for the health service to confirm (the health service's duty it lifts).
+    const pendingRead = await read('oslo-refugee', subjectId, 'person-overview', 'coordination');
+    expect(pendingRead.body.data.latestContactPerAgency['oslo-health']).toBeUndefined();
+    const pending = await api.http.get('/consents/pending').set('Authorization', `Bearer ${await api.token('oslo-health')}`);
+    expect(pending.body.pending).toEqual([expect.objectContaining({ subjectId, consentId: consent.consentId, recordedBy: 'oslo-refugee', awaitingConfirmation: ['contact_log', 'health'] })]);
+    const confirmation = await api.post(`/subjects/${subjectId}/consents/${consent.consentId}/confirmation`, { note: 'Form archive 2026/1234 checked' }, { as: 'oslo-health' });
+    expect(confirmation.status).toBe(201);
+    expect((await api.http.get('/consents/pending').set('Authorization', `Bearer ${await api.token('oslo-health')}`)).body.pending).toEqual([]);
     const overview = await read('oslo-refugee', subjectId, 'person-overview', 'coordination');
     expect(overview.status).toBe(200);
     expect(overview.body.data.latestContactPerAgency['oslo-health']).toMatchObject({ contactId: healthContact.contactId, categories: ['contact_log', 'health'], bases: [`consent:${consent.consentId}`] });
@@ -82,7 +91,7 @@ describe('pull reads: policy, redaction and disclosure records (API over PGlite)
     const subjectId = await api.registerSubject();
     const contact = contactBody({ categories: ['contact_log', 'health', 'education'] });
     await api.post(`/subjects/${subjectId}/contacts`, contact, { as: 'oslo-health' });
-    await api.post(`/subjects/${subjectId}/consents`, consentBody({ recipients: [{ agency: 'oslo-adult-learning' }], categories: ['contact_log', 'health'], purposes: ['follow_up'] }));
+    await api.post(`/subjects/${subjectId}/consents`, consentBody({ recipients: [{ agency: 'oslo-adult-learning' }], categories: ['contact_log', 'health'], purposes: ['follow_up'] }), { as: 'oslo-health' });
     const res = await read('oslo-adult-learning', subjectId, 'contact-history', 'follow_up');
     expect(res.status).toBe(200);
     const [item] = res.body.data.contacts;
@@ -168,7 +177,7 @@ describe('decision API', () => {
   it('explains what an agency may see and on which basis, disclosing nothing and recording nothing', async () => {
     const subjectId = await api.registerSubject();
     const consent = consentBody({ recipients: [{ agency: 'oslo-refugee' }], categories: ['health'], purposes: ['follow_up'] });
-    await api.post(`/subjects/${subjectId}/consents`, consent);
+    await api.post(`/subjects/${subjectId}/consents`, consent, { as: 'oslo-health' });
     const allowed = await ask('oslo-refugee', subjectId, 'purpose=follow_up&owner=oslo-health&categories=health');
     expect(allowed.body).toMatchObject({ allowed: true, permittedCategories: ['health'], bases: [{ kind: 'consent', consentId: consent.consentId, title: "The person's consent" }] });
     const partly = await ask('oslo-refugee', subjectId, 'purpose=follow_up&owner=oslo-health&categories=health,family_situation');

@@ -1,5 +1,5 @@
 import { instant } from '../shared/time';
-import type { ConsentDecision, ConsentRecipient } from './consent.events';
+import type { AssuranceLevel, ConsentDecision, ConsentRecipient } from './consent.events';
 import type { AgencyKind, DataCategory, Purpose } from '../shared/categories';
 
 /** One consent as the policy needs it; kept in consent state per consent id. */
@@ -12,6 +12,12 @@ export interface ConsentRecord {
   validFrom: string;
   validUntil?: string;
   withdrawnAt?: string;
+  /** Who recorded it: that agency can always rely on it for its own records. Absent in states folded before provenance was kept. */
+  recordedBy?: string;
+  /** What its evidence is worth to a discloser that did not record it. */
+  assurance?: AssuranceLevel;
+  /** Each other discloser's answer, by agency id: relies on it (confirmed) or will not (rejected). */
+  confirmations?: Record<string, 'confirmed' | 'rejected'>;
 }
 
 export type ConsentStatus = 'not_yet_valid' | 'active' | 'expired' | 'withdrawn';

@@ -2,9 +2,9 @@ import type { AgencyKind, DataCategory, Purpose } from '../shared/categories';
 import { fold } from '../shared/decider';
 import { given } from '../testing/given-when-then';
 import { meta } from '../testing/metadata';
-import type { GiveConsent, WithdrawConsent } from './consent.commands';
+import type { ConsentCommand, GiveConsent, WithdrawConsent } from './consent.commands';
 import { consentDecider } from './consent.decider';
-import type { ConsentGiven, ConsentWithdrawn } from './consent.events';
+import type { ConsentEvent, ConsentGiven, ConsentWithdrawn } from './consent.events';
 
 const REFUGEE_SERVICE = meta({ agency: 'refugee-oslo', actor: 'advisor-3' });
 
@@ -33,15 +33,17 @@ const given1: ConsentGiven = {
   data: { ...give().data, recordedBy: 'refugee-oslo', recordedAt: '2026-01-10T10:00:00Z' },
 };
 
+const phoneNote = { kind: 'verbal' as const, reference: 'phone call 2026-03-01, journal note 88' };
+
 const withdraw = (data: Partial<WithdrawConsent['data']> = {}): WithdrawConsent => ({
   type: 'WithdrawConsent',
-  data: { consentId: 'k-1', subjectId: 'amina', ...data },
+  data: { consentId: 'k-1', subjectId: 'amina', evidence: phoneNote, ...data },
   metadata: meta({ agency: 'health-oslo', now: '2026-03-01T08:00:00Z' }),
 });
 
 const withdrawn: ConsentWithdrawn = {
   type: 'ConsentWithdrawn',
-  data: { consentId: 'k-1', subjectId: 'amina', withdrawnBy: 'health-oslo', withdrawnAt: '2026-03-01T08:00:00Z' },
+  data: { consentId: 'k-1', subjectId: 'amina', evidence: phoneNote, withdrawnBy: 'health-oslo', withdrawnAt: '2026-03-01T08:00:00Z' },
 };
 
 describe('GiveConsent', () => {
@@ -144,6 +146,15 @@ describe('WithdrawConsent', () => {
       .then([{ ...withdrawn, data: { ...withdrawn.data, reason: 'Wants to speak to the GP first' } }]);
   });
 
+  it('on the person\'s behalf through another service, needs evidence of how the person withdrew', () => {
+    given(consentDecider, [given1]).when(withdraw({ evidence: undefined })).thenThrows('CONSENT.WITHDRAWAL_EVIDENCE_REQUIRED', 'validation');
+  });
+
+  it('by the recording service, needs no evidence beyond its own record', () => {
+    const byRecorder: WithdrawConsent = { ...withdraw({ evidence: undefined }), metadata: meta({ agency: 'refugee-oslo', now: '2026-03-01T08:00:00Z' }) };
+    given(consentDecider, [given1]).when(byRecorder).then([{ type: 'ConsentWithdrawn', data: { consentId: 'k-1', subjectId: 'amina', withdrawnBy: 'refugee-oslo', withdrawnAt: '2026-03-01T08:00:00Z' } }]);
+  });
+
   it('cannot withdraw a consent that was never given', () => {
     given(consentDecider, [given1]).when(withdraw({ consentId: 'k-2' })).thenThrows('CONSENT.NOT_FOUND', 'not_found');
   });
@@ -166,7 +177,57 @@ describe('consent state', () => {
       validFrom: '2026-01-10T00:00:00Z',
       validUntil: '2027-01-10T00:00:00Z',
       withdrawnAt: '2026-03-01T08:00:00Z',
+      recordedBy: 'refugee-oslo',
+      assurance: 'verbal',
+      confirmations: {},
     });
     expect(state.consents['k-2']?.status).toBe('active');
+  });
+
+  it('keeps each other discloser\'s latest answer, and the assurance its evidence gives', () => {
+    const hash = 'a'.repeat(64);
+    const signed: ConsentGiven = { ...given1, data: { ...given1.data, consentId: 'k-3', evidence: { kind: 'digital', reference: 'signing service tx 991', sha256: hash } } };
+    const state = fold(consentDecider, [given1, signed, confirmed('health-oslo', 'k-3'), rejected('nav-oslo', 'k-3'), confirmed('nav-oslo', 'k-3')]);
+    expect(state.consents['k-3']).toMatchObject({ assurance: 'signed', confirmations: { 'health-oslo': 'confirmed', 'nav-oslo': 'confirmed' } });
+    expect(state.consents['k-1']).toMatchObject({ assurance: 'verbal', confirmations: {} });
+  });
+});
+
+const confirmed = (agency: string, consentId = 'k-1'): ConsentEvent => ({
+  type: 'ConsentConfirmed', data: { consentId, subjectId: 'amina', confirmedBy: agency, confirmedAt: '2026-02-01T08:00:00Z' },
+});
+const rejected = (agency: string, consentId = 'k-1'): ConsentEvent => ({
+  type: 'ConsentRejected', data: { consentId, subjectId: 'amina', reason: 'No form in the archive', rejectedBy: agency, rejectedAt: '2026-02-01T08:00:00Z' },
+});
+const answer = (type: 'ConfirmConsent' | 'RejectConsent', agency: string, data: Record<string, unknown> = {}): ConsentCommand =>
+  ({ type, data: { consentId: 'k-1', subjectId: 'amina', ...(type === 'RejectConsent' ? { reason: 'No form in the archive' } : {}), ...data }, metadata: meta({ agency, now: '2026-02-01T08:00:00Z' }) }) as ConsentCommand;
+
+describe('ConfirmConsent and RejectConsent: each other discloser answers for its own records', () => {
+  it('records a confirmation by another service, with its note', () => {
+    given(consentDecider, [given1]).when(answer('ConfirmConsent', 'health-oslo', { note: 'Form seen' }))
+      .then([{ type: 'ConsentConfirmed', data: { consentId: 'k-1', subjectId: 'amina', note: 'Form seen', confirmedBy: 'health-oslo', confirmedAt: '2026-02-01T08:00:00Z' } }]);
+  });
+
+  it('records a rejection with its reason, and lets the discloser change its mind', () => {
+    given(consentDecider, [given1]).when(answer('RejectConsent', 'health-oslo')).then([rejected('health-oslo')]);
+    given(consentDecider, [given1, rejected('health-oslo')]).when(answer('ConfirmConsent', 'health-oslo')).then([confirmed('health-oslo')]);
+    given(consentDecider, [given1]).when(answer('RejectConsent', 'health-oslo', { reason: ' ' })).thenThrows('CONSENT.REASON_REQUIRED', 'validation');
+  });
+
+  it('refuses the recorder, a repeated answer, an objection, a withdrawn or unknown consent', () => {
+    given(consentDecider, [given1]).when(answer('ConfirmConsent', 'refugee-oslo')).thenThrows('CONSENT.RECORDED_BY_YOU', 'conflict');
+    given(consentDecider, [given1, confirmed('health-oslo')]).when(answer('ConfirmConsent', 'health-oslo')).thenThrows('CONSENT.ALREADY_CONFIRMED', 'conflict');
+    given(consentDecider, [given1, rejected('health-oslo')]).when(answer('RejectConsent', 'health-oslo')).thenThrows('CONSENT.ALREADY_REJECTED', 'conflict');
+    const objection: ConsentGiven = { ...given1, data: { ...given1.data, decision: 'deny' } };
+    given(consentDecider, [objection]).when(answer('ConfirmConsent', 'health-oslo')).thenThrows('CONSENT.NOT_A_PERMIT', 'conflict');
+    given(consentDecider, [given1, withdrawn]).when(answer('ConfirmConsent', 'nav-oslo')).thenThrows('CONSENT.ALREADY_WITHDRAWN', 'conflict');
+    given(consentDecider, []).when(answer('ConfirmConsent', 'nav-oslo')).thenThrows('CONSENT.NOT_FOUND', 'not_found');
+  });
+});
+
+describe('evidence', () => {
+  it('refuses a fingerprint that is not a SHA-256, or one without the document it fingerprints', () => {
+    given(consentDecider, []).when(give({ evidence: { kind: 'written', reference: 'x', sha256: 'abc' } })).thenThrows('CONSENT.INVALID_EVIDENCE_HASH', 'validation');
+    given(consentDecider, []).when(give({ evidence: { kind: 'written', sha256: 'b'.repeat(64) } })).thenThrows('CONSENT.EVIDENCE_REFERENCE_REQUIRED', 'validation');
   });
 });

@@ -3,9 +3,9 @@ import { assertNever, type Decider } from '../shared/decider';
 import { conflict, invalid, notFound } from '../shared/errors';
 import { instant } from '../shared/time';
 import { isBlank, unknownValues } from '../shared/validation';
-import type { ConsentCommand, GiveConsent, WithdrawConsent } from './consent.commands';
+import type { ConfirmConsent, ConsentCommand, GiveConsent, RejectConsent, WithdrawConsent } from './consent.commands';
 import type { ConsentRecord } from './consent-status';
-import type { ConsentEvent, ConsentRecipient, ConsentTerms } from './consent.events';
+import { assuranceOf, type ConsentEvent, type ConsentEvidence, type ConsentRecipient, type ConsentTerms } from './consent.events';
 
 export interface ConsentState {
   consents: Record<string, ConsentRecord>;
@@ -16,7 +16,7 @@ export const initialConsentState = (): ConsentState => ({ consents: {} });
 export function evolveConsent(state: ConsentState, event: ConsentEvent): ConsentState {
   switch (event.type) {
     case 'ConsentGiven': {
-      const { consentId, decision, recipients, categories, purposes, validFrom, validUntil } = event.data;
+      const { consentId, decision, recipients, categories, purposes, validFrom, validUntil, recordedBy, evidence } = event.data;
       const record: ConsentRecord = {
         status: 'active',
         decision,
@@ -25,8 +25,19 @@ export function evolveConsent(state: ConsentState, event: ConsentEvent): Consent
         purposes,
         validFrom,
         ...(validUntil !== undefined ? { validUntil } : {}),
+        recordedBy,
+        assurance: assuranceOf(evidence),
+        confirmations: {},
       };
       return { consents: { ...state.consents, [consentId]: record } };
+    }
+    case 'ConsentConfirmed':
+    case 'ConsentRejected': {
+      const current = state.consents[event.data.consentId];
+      if (!current) return state;
+      const [agency, answer] = event.type === 'ConsentConfirmed' ? [event.data.confirmedBy, 'confirmed' as const] : [event.data.rejectedBy, 'rejected' as const];
+      const confirmed: ConsentRecord = { ...current, confirmations: { ...current.confirmations, [agency]: answer } };
+      return { consents: { ...state.consents, [event.data.consentId]: confirmed } };
     }
     case 'ConsentWithdrawn': {
       const current = state.consents[event.data.consentId];
@@ -46,7 +57,25 @@ const findConsent = (state: ConsentState, consentId: string): ConsentRecord | un
 const cleanRecipient = (r: ConsentRecipient): ConsentRecipient =>
   'agency' in r ? { agency: r.agency } : { agencyKind: r.agencyKind };
 
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function validateEvidence(evidence: ConsentEvidence, field: string): void {
+  if (evidence.sha256 !== undefined && !SHA256.test(evidence.sha256)) {
+    throw invalid('CONSENT.INVALID_EVIDENCE_HASH', `${field}.sha256 must be 64 lowercase hex digits (the SHA-256 of the document)`);
+  }
+  if (evidence.sha256 !== undefined && isBlank(evidence.reference)) {
+    throw invalid('CONSENT.EVIDENCE_REFERENCE_REQUIRED', `${field}.sha256 fingerprints a document: name it in ${field}.reference`);
+  }
+}
+
+const cleanEvidence = (evidence: ConsentEvidence): ConsentEvidence => ({
+  kind: evidence.kind,
+  ...(evidence.reference !== undefined ? { reference: evidence.reference } : {}),
+  ...(evidence.sha256 !== undefined ? { sha256: evidence.sha256 } : {}),
+});
+
 function validateTerms(data: ConsentTerms, now: number): void {
+  validateEvidence(data.evidence, 'evidence');
   const from = instant(data.validFrom, 'validFrom');
   if (data.validUntil !== undefined) {
     const until = instant(data.validUntil, 'validUntil');
@@ -76,7 +105,7 @@ function validateTerms(data: ConsentTerms, now: number): void {
 function giveConsent({ data, metadata }: GiveConsent, state: ConsentState): ConsentEvent[] {
   if (findConsent(state, data.consentId)) throw conflict('CONSENT.ALREADY_EXISTS', `Consent ${data.consentId} already exists`);
   validateTerms(data, instant(metadata.now, 'now'));
-  const { grantor, evidence } = data;
+  const { grantor } = data;
   return [
     {
       type: 'ConsentGiven',
@@ -90,7 +119,7 @@ function giveConsent({ data, metadata }: GiveConsent, state: ConsentState): Cons
         purposes: [...data.purposes],
         validFrom: data.validFrom,
         ...(data.validUntil !== undefined ? { validUntil: data.validUntil } : {}),
-        evidence: { kind: evidence.kind, ...(evidence.reference !== undefined ? { reference: evidence.reference } : {}) },
+        evidence: cleanEvidence(data.evidence),
         interpreterUsed: data.interpreterUsed,
         ...(data.interpreterLanguage !== undefined ? { interpreterLanguage: data.interpreterLanguage } : {}),
         recordedBy: metadata.agency,
@@ -104,6 +133,11 @@ function withdrawConsent({ data, metadata }: WithdrawConsent, state: ConsentStat
   const consent = findConsent(state, data.consentId);
   if (!consent) throw notFound('CONSENT.NOT_FOUND', `Consent ${data.consentId} does not exist`);
   if (consent.status === 'withdrawn') throw conflict('CONSENT.ALREADY_WITHDRAWN', `Consent ${data.consentId} was withdrawn at ${consent.withdrawnAt}`);
+  // On the person's behalf, through another service than the one that recorded it: say how the person said so.
+  if (data.evidence === undefined && consent.recordedBy !== metadata.agency) {
+    throw invalid('CONSENT.WITHDRAWAL_EVIDENCE_REQUIRED', `Consent ${data.consentId} was recorded by ${consent.recordedBy ?? 'another agency'}: give evidence of the person's withdrawal`);
+  }
+  if (data.evidence !== undefined) validateEvidence(data.evidence, 'evidence');
   return [
     {
       type: 'ConsentWithdrawn',
@@ -111,11 +145,42 @@ function withdrawConsent({ data, metadata }: WithdrawConsent, state: ConsentStat
         consentId: data.consentId,
         subjectId: data.subjectId,
         ...(data.reason !== undefined ? { reason: data.reason } : {}),
+        ...(data.evidence !== undefined ? { evidence: cleanEvidence(data.evidence) } : {}),
         withdrawnBy: metadata.agency,
         withdrawnAt: metadata.now,
       },
     },
   ];
+}
+
+/** Confirming or rejecting is each other discloser's answer for its own records; the recorder relies on its consent already. */
+function answerable(state: ConsentState, consentId: string, agency: string): ConsentRecord {
+  const consent = findConsent(state, consentId);
+  if (!consent) throw notFound('CONSENT.NOT_FOUND', `Consent ${consentId} does not exist`);
+  if (consent.decision !== 'permit') throw conflict('CONSENT.NOT_A_PERMIT', `Consent ${consentId} is an objection: it takes effect without confirmation`);
+  if (consent.status === 'withdrawn') throw conflict('CONSENT.ALREADY_WITHDRAWN', `Consent ${consentId} was withdrawn at ${consent.withdrawnAt}`);
+  if (consent.recordedBy === agency) throw conflict('CONSENT.RECORDED_BY_YOU', `${agency} recorded consent ${consentId} and relies on it already`);
+  return consent;
+}
+
+function confirmConsent({ data, metadata }: ConfirmConsent, state: ConsentState): ConsentEvent[] {
+  const consent = answerable(state, data.consentId, metadata.agency);
+  if (consent.confirmations?.[metadata.agency] === 'confirmed') throw conflict('CONSENT.ALREADY_CONFIRMED', `${metadata.agency} already confirmed consent ${data.consentId}`);
+  if (data.note !== undefined && isBlank(data.note)) throw invalid('CONSENT.BLANK_NOTE', 'note, when given, cannot be blank');
+  return [{
+    type: 'ConsentConfirmed',
+    data: { consentId: data.consentId, subjectId: data.subjectId, ...(data.note !== undefined ? { note: data.note } : {}), confirmedBy: metadata.agency, confirmedAt: metadata.now },
+  }];
+}
+
+function rejectConsent({ data, metadata }: RejectConsent, state: ConsentState): ConsentEvent[] {
+  const consent = answerable(state, data.consentId, metadata.agency);
+  if (consent.confirmations?.[metadata.agency] === 'rejected') throw conflict('CONSENT.ALREADY_REJECTED', `${metadata.agency} already rejected consent ${data.consentId}`);
+  if (isBlank(data.reason)) throw invalid('CONSENT.REASON_REQUIRED', 'Say why the consent cannot be relied on');
+  return [{
+    type: 'ConsentRejected',
+    data: { consentId: data.consentId, subjectId: data.subjectId, reason: data.reason, rejectedBy: metadata.agency, rejectedAt: metadata.now },
+  }];
 }
 
 export function decideConsent(command: ConsentCommand, state: ConsentState): ConsentEvent[] {
@@ -124,6 +189,10 @@ export function decideConsent(command: ConsentCommand, state: ConsentState): Con
       return giveConsent(command, state);
     case 'WithdrawConsent':
       return withdrawConsent(command, state);
+    case 'ConfirmConsent':
+      return confirmConsent(command, state);
+    case 'RejectConsent':
+      return rejectConsent(command, state);
     default:
       return assertNever(command);
   }

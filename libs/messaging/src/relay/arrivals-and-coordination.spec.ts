@@ -52,7 +52,8 @@ describe('relay routing of arrivals, coordinator designations and escalations', 
   it('tells the coordinator of its designation on the consent it names, and of escalations, but not other services', () => {
     const consent = ev(`consent-${S}`, 'ConsentGiven', {
       subjectId: S, consentId: 'c1', decision: 'permit', recipients: [{ agency: 'red-cross-oslo' }], categories: ['identity'], purposes: ['coordination'],
-      validFrom: '2026-11-01T00:00:00Z', recordedBy: 'oslo-refugee',
+      // A form with its fingerprint: the adult learning centre may rely on it for metadata without confirming.
+      validFrom: '2026-11-01T00:00:00Z', recordedBy: 'oslo-refugee', evidence: { kind: 'written', reference: 'form 3', sha256: 'e'.repeat(64) },
     }, 'oslo-refugee');
     const designated = ev(`subject-${S}`, 'CoordinatorDesignated', {
       subjectId: S, agency: 'red-cross-oslo', basis: { kind: 'consent', consentId: 'c1' }, designatedBy: 'oslo-refugee', designatedAt: NOW,

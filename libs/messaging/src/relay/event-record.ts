@@ -45,9 +45,12 @@ export function eventRecord(event: RecordedEvent, tracker: PolicyTracker): Event
       return make('contact', own(d.agency), categoriesOf(d.categories));
     case 'ConsentGiven':
       return make('consent', own(d.recordedBy), categoriesOf(d.categories), { consentId: String(d.consentId) });
-    case 'ConsentWithdrawn': {
+    case 'ConsentWithdrawn':
+    case 'ConsentConfirmed':
+    case 'ConsentRejected': {
+      // Told to whom the consent itself is told: its recipients learn it was withdrawn, or who relies on it.
       const consent = typeof d.subjectId === 'string' ? tracker.subject(d.subjectId).state.consent.consents[String(d.consentId)] : undefined;
-      return make('consent', own(d.withdrawnBy), consent?.categories ?? [], { consentId: String(d.consentId) });
+      return make('consent', own(d.withdrawnBy ?? d.confirmedBy ?? d.rejectedBy), consent?.categories ?? [], { consentId: String(d.consentId) });
     }
     case 'ReferralSent':
     case 'ReferralAcknowledged':

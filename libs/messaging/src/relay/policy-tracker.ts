@@ -147,7 +147,8 @@ export class PolicyTracker {
       agency.id,
       agency.municipality !== null && agency.municipality === state.residenceMunicipality,
       state.involved?.[agency.id] === true,
-      consents.map(({ consent: c }) => [c.decision, c.categories, c.purposes]),
+      // Who can rely on each consent (AgencyPolicy conditions its rules on owners by these ids, global ones).
+      consents.map(({ consent: c }) => [c.decision, c.categories, c.purposes, c.recordedBy ?? null, c.assurance ?? null, c.recipients, sortedAnswers(c.confirmations)]),
       referrals.length,
       coordinator,
     ]);
@@ -163,6 +164,9 @@ export class PolicyTracker {
 }
 
 const MAX_SHAPES = 100_000;
+
+const sortedAnswers = (answers: Record<string, string> | undefined): Array<[string, string]> =>
+  Object.entries(answers ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 interface Tracked extends TrackedSubject {
   /** The facts worked out so far, by agency id. */

@@ -183,7 +183,7 @@ describe('Recipients: the decision cache answers exactly what AgencyPolicy answe
     const history = (person: string) => [
       event('ConsentGiven', {
         subjectId: person, consentId: `${person}-consent`, decision: 'permit', recipients: [{ agency: 'oslo-refugee' }, { agency: 'nav-oslo' }],
-        categories: ['health', 'contact_log'], purposes: ['follow_up', 'coordination'], validFrom: at(person === 'amina' ? 1 : 2),
+        categories: ['health', 'contact_log'], purposes: ['follow_up', 'coordination'], validFrom: at(person === 'amina' ? 1 : 2), recordedBy: 'oslo-health',
       }, when),
       event('ReferralSent', {
         subjectId: person, referralId: `${person}-referral`, from: 'oslo-health', to: 'nav-oslo', categories: ['health'],

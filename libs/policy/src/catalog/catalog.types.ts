@@ -1,4 +1,4 @@
-import type { AgencyKind, DataCategory, Purpose } from '@samhandling/domain';
+import type { AgencyKind, AssuranceLevel, DataCategory, Purpose } from '@samhandling/domain';
 
 /**
  * Who may take the step that discloses: the disclosing agency pushing or referring
@@ -36,6 +36,11 @@ export interface LegalBasisEntry {
   disabledUnlessEnabled?: boolean;
   effectiveFrom: string;
   effectiveTo?: string;
+  /**
+   * Consent entry only: per level of evidence, the categories a discloser that neither recorded
+   * nor confirmed a consent may still disclose on it. Everything else needs its confirmation.
+   */
+  reliesWithoutConfirmation?: Partial<Record<AssuranceLevel, DataCategory[]>>;
 }
 
 export interface CatalogVersion {

@@ -1,4 +1,4 @@
-import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, type AgencyKind, type DataCategory, type Purpose } from '@samhandling/domain';
+import { AGENCY_KINDS, ASSURANCE_LEVELS, DATA_CATEGORIES, PURPOSES, type AgencyKind, type AssuranceLevel, type DataCategory, type Purpose } from '@samhandling/domain';
 import type { CatalogVersion, CitedEntry, Initiative, LegalBasisEntry } from './catalog.types';
 
 export interface CatalogOptions {
@@ -50,6 +50,12 @@ export class LegalBasisCatalog {
     return (this.currentCache ??= [...this.versions.get(this.currentVersion)!.values()]);
   }
 
+  /** Categories a consent with evidence of `level` unlocks for a discloser that has not confirmed it (the current version's consent entry). */
+  reliedWithoutConfirmation(level: AssuranceLevel | undefined): readonly DataCategory[] {
+    if (level === undefined) return [];
+    return this.currentEntries().find((e) => e.id === 'consent')?.reliesWithoutConfirmation?.[level] ?? [];
+  }
+
   isEnabled(entry: LegalBasisEntry): boolean {
     return !entry.disabledUnlessEnabled || this.enabled.has(entry.id);
   }
@@ -89,5 +95,9 @@ function validateEntry(e: LegalBasisEntry, version: string): LegalBasisEntry {
   check(!Number.isNaN(Date.parse(e.effectiveFrom)), 'effectiveFrom must be a date');
   check(e.requiresCategory === undefined || DATA_CATEGORIES.includes(e.requiresCategory), 'requiresCategory must be a data category');
   check(e.effectiveTo === undefined || Date.parse(e.effectiveTo) > Date.parse(e.effectiveFrom), 'effectiveTo must follow effectiveFrom');
+  const reliance = e.reliesWithoutConfirmation;
+  check(reliance === undefined || (e.id === 'consent' && Object.entries(reliance).every(([level, cats]) =>
+    (ASSURANCE_LEVELS as readonly string[]).includes(level) && Array.isArray(cats) && cats.every((c) => DATA_CATEGORIES.includes(c)))),
+  'reliesWithoutConfirmation belongs to the consent entry and maps assurance levels to data categories');
   return e;
 }

@@ -22,18 +22,18 @@ export const AGENCIES: Record<string, AgencyRef> = {
 export const catalog = (enabled: string[] = []) => loadCatalog(undefined, { enabled });
 
 let position = 0;
-export const consentGiven = (terms: Partial<ConsentTerms> & { consentId: string; recipients: ConsentTerms['recipients']; categories: DataCategory[] }): LogEvent => ({
+export const consentGiven = (terms: Partial<ConsentTerms> & { consentId: string; recipients: ConsentTerms['recipients']; categories: DataCategory[]; recordedBy?: string }): LogEvent => ({
   type: 'ConsentGiven',
   position: ++position,
   data: {
     subjectId: SUBJECT, decision: 'permit', grantor: { kind: 'self' }, purposes: ['follow_up', 'care', 'coordination'] as Purpose[],
-    validFrom: '2026-01-01T00:00:00Z', evidence: { kind: 'written' }, interpreterUsed: false, recordedBy: 'oslo-refugee', recordedAt: '2026-01-01T00:00:00Z',
+    validFrom: '2026-01-01T00:00:00Z', evidence: { kind: 'written' }, interpreterUsed: false, recordedBy: 'oslo-health', recordedAt: '2026-01-01T00:00:00Z',
     ...terms,
   },
 });
 
 export const consentWithdrawn = (consentId: string, withdrawnAt: string): LogEvent => ({
-  type: 'ConsentWithdrawn', position: ++position, data: { subjectId: SUBJECT, consentId, withdrawnBy: 'oslo-refugee', withdrawnAt },
+  type: 'ConsentWithdrawn', position: ++position, data: { subjectId: SUBJECT, consentId, withdrawnBy: 'oslo-health', withdrawnAt },
 });
 
 export const stateOf = (...events: LogEvent[]): SubjectPolicyState => events.reduce(evolveSubjectPolicy, initialSubjectPolicyState(SUBJECT));

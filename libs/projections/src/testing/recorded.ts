@@ -15,6 +15,8 @@ export function streamOf(event: DomainEvent): string {
       return contactStream(event.data.subjectId);
     case 'ConsentGiven':
     case 'ConsentWithdrawn':
+    case 'ConsentConfirmed':
+    case 'ConsentRejected':
       return consentStream(event.data.subjectId);
     default:
       return referralStream(event.data.referralId);

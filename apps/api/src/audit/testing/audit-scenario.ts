@@ -47,9 +47,10 @@ export async function auditScenario(api: ApiHarness) {
     created((await api.post(`/subjects/${subjectId}/contacts`, contactBody({ categories }), { as: agency })).status);
   }
   const consent = consentBody({ recipients: [{ agency: 'oslo-refugee' }], categories: ['contact_log', 'health'], purposes: ['coordination'] });
-  created((await api.post(`/subjects/${subjectId}/consents`, consent, { as: 'oslo-refugee' })).status);
+  // Recorded by the discloser whose duty it lifts (a self-named consent would wait for its confirmation).
+  created((await api.post(`/subjects/${subjectId}/consents`, consent, { as: 'oslo-health' })).status);
   const navConsent = consentBody({ recipients: [{ agency: 'nav-oslo' }], categories: ['contact_log', 'education'], purposes: ['follow_up'] });
-  created((await api.post(`/subjects/${subjectId}/consents`, navConsent, { as: 'nav-oslo' })).status);
+  created((await api.post(`/subjects/${subjectId}/consents`, navConsent, { as: 'oslo-refugee' })).status);
 
   expect(await read('oslo-refugee', subjectId, 'person-overview', 'coordination')).toBe(200);
   expect(await read('nav-oslo', subjectId, 'contact-history', 'follow_up')).toBe(200);

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { forbidden, referralStream } from '@samhandling/domain';
+import type { EventStore } from '@samhandling/event-store';
+import { AgencyDirectory } from '@samhandling/config';
+import { writerRefusal, type SubjectPolicyState, type WriterFacts, type WrittenCommand } from '@samhandling/policy';
+import type { ProjectionRuntime } from '@samhandling/projections';
+import { PROJECTIONS } from '../reads/reads.providers';
+import { EVENT_STORE } from '../store/store.module';
+import type { CommandContext } from './handle-command';
+
+type AnyCommand = { type: string; data: { subjectId?: string; consentId?: string; referralId?: string } };
+
+/**
+ * The one place every command's writer rule (libs/policy writer-rules) is enforced, for HTTP and
+ * the Kafka inbox alike: the handlers call it before deciding. The writer's relation to the
+ * person is read from the policy state at the head of the log (caught up first, so an agency's
+ * own earlier writes count).
+ */
+@Injectable()
+export class WriterCheck {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) private readonly runtime: ProjectionRuntime,
+    private readonly directory: AgencyDirectory,
+  ) {}
+
+  async require(command: AnyCommand, context: CommandContext): Promise<void> {
+    const writer = this.directory.get(context.agency);
+    const facts = await this.factsFor(command);
+    const refusal = writerRefusal(command.type as WrittenCommand, writer ? { id: writer.id, kind: writer.kind } : undefined, facts);
+    if (refusal) throw forbidden(refusal.code, refusal.message);
+  }
+
+  private async factsFor(command: AnyCommand): Promise<WriterFacts> {
+    const { subjectId, consentId, referralId } = command.data;
+    const facts: WriterFacts = consentId !== undefined ? { consentId } : {};
+    if (referralId !== undefined && command.type !== 'SendReferral') {
+      const [sent] = await this.store.readStream(referralStream(referralId), { limit: 1 });
+      if (sent?.type === 'ReferralSent') facts.referral = { from: String(sent.data.from), to: String(sent.data.to) };
+    }
+    if (subjectId !== undefined) {
+      await this.runtime.catchUp();
+      const state = await this.runtime.get<SubjectPolicyState>('policy-state', subjectId);
+      if (state) facts.state = state;
+    }
+    return facts;
+  }
+}
