@@ -126,6 +126,10 @@ describe('consent lifecycle', () => {
     expect(decide('oslo-refugee', record, { state: stateOf(given), at: '2027-01-01T00:00:00Z' })).toMatchObject({ allowed: false, denial: 'consent_expired' });
   });
 
+  it('not yet valid: refused before validFrom with the reason consent_not_yet_valid, not consent_expired', () => {
+    expect(decide('oslo-refugee', record, { state: stateOf(given), at: '2026-01-15T00:00:00Z' })).toMatchObject({ allowed: false, denial: 'consent_not_yet_valid' });
+  });
+
   it('withdrawn: refused from the withdrawal on, while earlier moments still decide as they did', () => {
     const state = stateOf(given, consentWithdrawn('c1', '2026-05-01T00:00:00Z'));
     expect(decide('oslo-refugee', record, { state })).toMatchObject({ allowed: false, denial: 'consent_withdrawn' });

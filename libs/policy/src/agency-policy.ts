@@ -1,6 +1,6 @@
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { consentStatusAt, recipientCovers, type AgencyKind, type DataCategory, type Purpose } from '@samhandling/domain';
-import type { Basis, DenialReason } from './basis';
+import { JUSTIFICATION_MIN_LENGTH, type Basis, type DenialReason } from './basis';
 import { categoriesOf, covers, type LegalBasisCatalog } from './catalog/legal-basis-catalog';
 import type { CitedEntry } from './catalog/catalog.types';
 import type { SubjectPolicyState } from './subject-policy-state';
@@ -67,7 +67,7 @@ export class AgencyPolicy {
     const { requester: me, state, purpose, at } = request;
     const entries = catalog
       .applicable({ toKind: me.kind, purpose, at, initiative: request.initiative })
-      .filter((e) => !e.justificationRequired || (request.justification?.trim().length ?? 0) >= 10)
+      .filter((e) => !e.justificationRequired || (request.justification?.trim().length ?? 0) >= JUSTIFICATION_MIN_LENGTH)
       .filter((e) => !e.sameMunicipality || (me.municipality !== null && me.municipality === state.residenceMunicipality))
       .filter((e) => !e.requiresInvolvement || state.involved?.[me.id] === true);
     const legal = (e: CitedEntry): Rule => {
@@ -92,7 +92,7 @@ export class AgencyPolicy {
       if (!covers(c.purposes, purpose)) continue;
       const status = consentStatusAt(c, at);
       if (status !== 'active') {
-        const reason: DenialReason = status === 'withdrawn' ? 'consent_withdrawn' : 'consent_expired';
+        const reason: DenialReason = status === 'withdrawn' ? 'consent_withdrawn' : status === 'not_yet_valid' ? 'consent_not_yet_valid' : 'consent_expired';
         if (c.decision === 'permit') for (const cat of c.categories) if (!denials.has(cat)) denials.set(cat, reason);
         continue;
       }

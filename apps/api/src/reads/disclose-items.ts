@@ -67,8 +67,8 @@ export function describe(basis: Basis): string {
   }
 }
 
-/** The most telling reason among refusals: a withdrawn or expired consent says more than none. */
+/** The most telling reason among refusals: a withdrawn, expired or not yet valid consent says more than none. */
 export function strongestDenial(denials: readonly DenialReason[]): DenialReason {
-  for (const reason of ['consent_withdrawn', 'consent_expired', 'objection'] as const) if (denials.includes(reason)) return reason;
+  for (const reason of ['consent_withdrawn', 'consent_expired', 'consent_not_yet_valid', 'objection'] as const) if (denials.includes(reason)) return reason;
   return 'no_basis';
 }
