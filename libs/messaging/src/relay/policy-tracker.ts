@@ -1,5 +1,5 @@
 import {
-  consentStatusAt, recipientCovers, type ConsentRecord, type ConsentStatus, type CoordinatorBasis, type DataCategory, type ReferralBasis,
+  consentStatusAt, recipientCovers, type ConsentRecord, type ConsentStatus, type CoordinatorBasis, type DataCategory, type Purpose, type ReferralBasis,
 } from '@samhandling/domain';
 import type { RecordedEvent } from '@samhandling/event-store';
 import { evolveSubjectPolicy, initialSubjectPolicyState, policySubjectOf, type AgencyRef, type SubjectPolicyState } from '@samhandling/policy';
@@ -10,6 +10,9 @@ export interface Route {
   from: string;
   to: string;
   categories: DataCategory[];
+  /** What the referral is for and on which basis it was sent: the purpose its deliveries are recorded under. */
+  purpose?: Purpose;
+  basis?: ReferralBasis;
 }
 
 /** One person's policy facts, as the decision cache needs them. */
@@ -84,8 +87,11 @@ export class PolicyTracker {
 
   apply(event: RecordedEvent): void {
     if (event.type === 'ReferralSent') {
-      const d = event.data as { referralId: string; subjectId: string; from: string; to: string; categories?: DataCategory[] };
-      this.routes.set(d.referralId, { subjectId: d.subjectId, from: d.from, to: d.to, categories: d.categories ?? [] });
+      const d = event.data as { referralId: string; subjectId: string; from: string; to: string; categories?: DataCategory[]; purpose?: Purpose; basis?: ReferralBasis };
+      this.routes.set(d.referralId, {
+        subjectId: d.subjectId, from: d.from, to: d.to, categories: d.categories ?? [],
+        ...(typeof d.purpose === 'string' ? { purpose: d.purpose } : {}), ...(d.basis && typeof d.basis === 'object' ? { basis: d.basis } : {}),
+      });
     }
     const subjectId = policySubjectOf(event);
     if (subjectId === undefined) return;
