@@ -91,6 +91,25 @@ describe('pull reads: policy, redaction and disclosure records (API over PGlite)
     expect((await disclosuresAbout(subjectId)).find((d) => d.kind === 'pull')?.fields).toEqual([`contacts/${contact.contactId}#metadata`]);
   });
 
+  it('duty to notify: child welfare sees whom a concern is about, and the concern on a health contact with the health part redacted', async () => {
+    const subjectId = await api.registerSubject();
+    const contact = contactBody({ categories: ['health', 'child_welfare_concern'], summary: 'Mother depressed; GP follows up', concerns: ['Child (6) left alone for days'] });
+    expect((await api.post(`/subjects/${subjectId}/contacts`, contact, { as: 'oslo-health' })).status).toBe(201);
+    const overview = await read('oslo-child-welfare', subjectId, 'person-overview', 'child_protection');
+    expect(overview.status).toBe(200);
+    expect(overview.body.data.identity).toMatchObject({ bases: ['legal:duty-to-notify-child-welfare@2026-01'] });
+    const history = await read('oslo-child-welfare', subjectId, 'contact-history', 'child_protection');
+    expect(history.status).toBe(200);
+    expect(history.body.data.contacts).toEqual([expect.objectContaining({
+      contactId: contact.contactId, categories: ['child_welfare_concern'], concerns: ['Child (6) left alone for days'], redacted: ['summary', 'actor'],
+    })]);
+    expect(JSON.stringify(history.body)).not.toContain('depressed');
+    const recorded = (await disclosuresAbout(subjectId)).filter((d) => d.recipient.agency === 'oslo-child-welfare');
+    expect(recorded.map((d) => d.categories)).toEqual([['child_welfare_concern', 'identity'], ['child_welfare_concern']]);
+    // Nothing of the kind without a concern, or for another agency.
+    expect((await read('nav-oslo', subjectId, 'contact-history', 'child_protection')).status).toBe(403);
+  });
+
   it('opens break-glass only with a justification, and records it for review', async () => {
     const subjectId = await api.registerSubject();
     await api.post(`/subjects/${subjectId}/contacts`, contactBody({ categories: ['health'] }), { as: 'oslo-health' });

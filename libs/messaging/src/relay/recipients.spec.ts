@@ -106,6 +106,8 @@ const step = fc.oneof(
   fc.record({ type: fc.constant('ConsentWithdrawn' as const), subjects, consent: perSubject(consentRef), at: minute }),
   fc.record({ type: fc.constant('ReferralSent' as const), subjects, referral: perSubject(referralRef), from: fc.constantFrom(...ids), to: named, categories, basis: sharingBasis }),
   fc.record({ type: fc.constant('ResidenceGranted' as const), subjects, municipality: fc.constantFrom('0301', '4601') }),
+  // A concern recorded by some agency: opens the person's identity to child welfare when that agency may notify.
+  fc.record({ type: fc.constant('ConcernRaised' as const), subjects, agency: fc.constantFrom('oslo-health', 'red-cross-oslo', 'nav-oslo') }),
   fc.record({ type: fc.constant('CoordinatorDesignated' as const), subjects, agency: named, designatedBy: fc.constantFrom(...ids), basis: sharingBasis }),
   // A consent naming an agency, and its designation as coordinator on that consent.
   fc.record({ type: fc.constant('DesignatedOnConsent' as const), subjects, consent: perSubject(consentRef), agency: named, designatedBy: fc.constantFrom(...ids), ...consentTerms }),
@@ -161,6 +163,7 @@ describe('Recipients: the decision cache answers exactly what AgencyPolicy answe
                 : s.type === 'ConsentWithdrawn' ? [['ConsentWithdrawn', { subjectId, consentId: idOf(subjectId, s.consent), withdrawnAt: at(s.at + skew) }]]
                 : s.type === 'ReferralSent' ? [['ReferralSent', { subjectId, referralId: idOf(subjectId, s.referral), from: s.from, to: s.to, categories: s.categories, basis: basisOf(subjectId, s.basis) }]]
                 : s.type === 'ResidenceGranted' ? [['ResidenceGranted', { subjectId, municipality: s.municipality, familyReunification: true }]]
+                : s.type === 'ConcernRaised' ? [['ContactRecorded', { subjectId, agency: s.agency, categories: ['child_welfare_concern'] }]]
                 : s.type === 'CoordinatorDesignated' ? [['CoordinatorDesignated', { subjectId, agency: s.agency, basis: basisOf(subjectId, s.basis), designatedBy: s.designatedBy }]]
                 : [
                   ['ConsentGiven', { subjectId, consentId: idOf(subjectId, s.consent), decision: 'permit', recipients: [{ agency: s.agency }], ...terms(s) }],
