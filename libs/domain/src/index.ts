@@ -33,6 +33,7 @@ export * from './referral/referral.events';
 export * from './referral/referral.commands';
 export * from './referral/referral.decider';
 export { reReferral, type ReReferral } from './referral/referral.rereferral';
+export { REFERRAL_PURPOSES } from './referral/referral.send';
 
 /** Every event the domain writes; the relay and projections switch on `type`. */
 export type DomainEvent = SubjectEvent | ContactEvent | ConsentEvent | ReferralEvent;

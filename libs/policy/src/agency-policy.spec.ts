@@ -99,6 +99,20 @@ describe('catalog entries', () => {
     expect(decide('oslo-housing', record, { purpose: 'introduction_programme', state }).allowed).toBe(false);
   });
 
+  it('duty to notify: child welfare may tell whom a concern is about — the identity, once a notifying agency raised one', () => {
+    const identity: DisclosableRecord = { kind: 'identity', subjectId: SUBJECT, ownerAgency: 'oslo-refugee', categories: ['identity'] };
+    const opts = { purpose: 'child_protection' as const };
+    expect(decide('oslo-child-welfare', identity, opts)).toMatchObject({ allowed: false, denial: 'no_basis' });
+    const raised = (agency: string) => stateOf({ type: 'ContactRecorded', position: 500, data: { subjectId: SUBJECT, agency, categories: ['health', 'child_welfare_concern'] } });
+    expect(decide('oslo-child-welfare', identity, { ...opts, state: raised('oslo-health') })).toMatchObject({ allowed: true, bases: [{ kind: 'legal', entryId: 'duty-to-notify-child-welfare' }] });
+    // Not for another purpose, not to another agency, and not on a concern from an agency the duty does not cover.
+    expect(decide('oslo-child-welfare', identity, { state: raised('oslo-health'), purpose: 'follow_up' }).allowed).toBe(false);
+    expect(decide('nav-oslo', identity, { ...opts, state: raised('oslo-health') }).allowed).toBe(false);
+    expect(decide('oslo-child-welfare', identity, { ...opts, state: raised('red-cross-oslo') }).allowed).toBe(false);
+    // Identity only: the rest of the person's records still need the concern on them.
+    expect(decide('oslo-child-welfare', contact('oslo-health', ['health']), { ...opts, state: raised('oslo-health') }).allowed).toBe(false);
+  });
+
   it('family-reunification notice: disabled until configured, then only to the municipality of settlement', () => {
     const residence: DisclosableRecord = { kind: 'residence', subjectId: SUBJECT, ownerAgency: 'imdi', categories: ['residence', 'family_situation'] };
     const state = stateOf({ type: 'ResidenceGranted', position: 99, data: { subjectId: SUBJECT, municipality: '0301', familyReunification: true } });
@@ -124,6 +138,10 @@ describe('consent lifecycle', () => {
 
   it('expires: refused afterwards with the reason consent_expired', () => {
     expect(decide('oslo-refugee', record, { state: stateOf(given), at: '2027-01-01T00:00:00Z' })).toMatchObject({ allowed: false, denial: 'consent_expired' });
+  });
+
+  it('not yet valid: refused before validFrom with the reason consent_not_yet_valid, not consent_expired', () => {
+    expect(decide('oslo-refugee', record, { state: stateOf(given), at: '2026-01-15T00:00:00Z' })).toMatchObject({ allowed: false, denial: 'consent_not_yet_valid' });
   });
 
   it('withdrawn: refused from the withdrawal on, while earlier moments still decide as they did', () => {

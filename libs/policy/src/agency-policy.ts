@@ -1,6 +1,6 @@
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { consentStatusAt, recipientCovers, type AgencyKind, type DataCategory, type Purpose } from '@samhandling/domain';
-import type { Basis, DenialReason } from './basis';
+import { JUSTIFICATION_MIN_LENGTH, type Basis, type DenialReason } from './basis';
 import { categoriesOf, covers, type LegalBasisCatalog } from './catalog/legal-basis-catalog';
 import type { CitedEntry } from './catalog/catalog.types';
 import type { SubjectPolicyState } from './subject-policy-state';
@@ -70,22 +70,24 @@ export class AgencyPolicy {
     const { requester: me, state, purpose, at } = request;
     const entries = catalog
       .applicable({ toKind: me.kind, purpose, at, initiative: request.initiative })
-      .filter((e) => !e.justificationRequired || (request.justification?.trim().length ?? 0) >= 10)
+      .filter((e) => !e.justificationRequired || (request.justification?.trim().length ?? 0) >= JUSTIFICATION_MIN_LENGTH)
       .filter((e) => !e.sameMunicipality || (me.municipality !== null && me.municipality === state.residenceMunicipality))
       .filter((e) => !e.requiresInvolvement || state.involved?.[me.id] === true);
-    const legal = (e: CitedEntry): Rule => {
+    const fromIds = (e: CitedEntry) => request.agencies.filter((a) => (e.from as AgencyKind[]).includes(a.kind)).map((a) => a.id);
+    const legal = (e: CitedEntry): Rule[] => {
       const conditions: Record<string, unknown> = {};
-      if (e.from !== '*') conditions.ownerAgency = { $in: request.agencies.filter((a) => (e.from as AgencyKind[]).includes(a.kind)).map((a) => a.id) };
+      if (e.from !== '*') conditions.ownerAgency = { $in: fromIds(e) };
       if (e.requiresCategory) conditions.categories = { $all: [e.requiresCategory] };
-      return {
+      const reason = JSON.stringify({ kind: 'legal', entryId: e.id, version: e.version } satisfies Basis);
+      const rule: Rule = {
         action: 'read', subject: 'Record', fields: e.categories === '*' ? ALL_FIELDS : [...e.categories],
-        ...(Object.keys(conditions).length > 0 ? { conditions } : {}),
-        reason: JSON.stringify({ kind: 'legal', entryId: e.id, version: e.version } satisfies Basis),
+        ...(Object.keys(conditions).length > 0 ? { conditions } : {}), reason,
       };
+      return [rule, ...identityWithSignal(e, state, e.from === '*' ? undefined : fromIds(e), reason)];
     };
     const consentVersion = catalog.currentVersion;
     const rules: Rule[] = [{ action: 'read', subject: 'Record', conditions: { ownerAgency: me.id }, reason: JSON.stringify({ kind: 'own' } satisfies Basis) }];
-    rules.push(...entries.filter((e) => !e.overridesObjection).map(legal));
+    rules.push(...entries.filter((e) => !e.overridesObjection).flatMap(legal));
 
     const denials = new Map<DataCategory, DenialReason>();
     const unconfirmed = new Set<DataCategory>();
@@ -96,7 +98,7 @@ export class AgencyPolicy {
       if (!covers(c.purposes, purpose)) continue;
       const status = consentStatusAt(c, at);
       if (status !== 'active') {
-        const reason: DenialReason = status === 'withdrawn' ? 'consent_withdrawn' : 'consent_expired';
+        const reason: DenialReason = status === 'withdrawn' ? 'consent_withdrawn' : status === 'not_yet_valid' ? 'consent_not_yet_valid' : 'consent_expired';
         if (c.decision === 'permit') for (const cat of c.categories) if (!denials.has(cat)) denials.set(cat, reason);
         continue;
       }
@@ -121,7 +123,7 @@ export class AgencyPolicy {
       rules.push({ action: 'read', subject: 'Record', fields: [...c.categories], conditions: { ownerAgency: { $ne: me.id } }, inverted: true, reason: JSON.stringify({ objection: consentId }) });
       for (const cat of c.categories) denials.set(cat, 'objection');
     }
-    rules.push(...entries.filter((e) => e.overridesObjection).map(legal));
+    rules.push(...entries.filter((e) => e.overridesObjection).flatMap(legal));
     const reviewed = new Set(entries.filter((e) => e.reviewRequired).map((e) => e.id));
     const reasons = new Map(rules.filter((r) => !r.inverted).map((r) => [r.reason!, JSON.parse(r.reason!) as Basis]));
     // Every object checked is a DisclosableRecord, so no subject() wrapper (and no copy) is needed.
@@ -153,6 +155,19 @@ export class AgencyPolicy {
     if (denial) decision.denial = denial;
     return decision;
   }
+}
+
+/**
+ * An entry that opens on a signal (requiresCategory: the duty to notify child welfare of a
+ * concern) lets the recipient know whom the signal is about: once an agency the entry lets
+ * disclose has recorded something carrying the signal, the person's identity record (held by such
+ * an agency) may be read on the same entry — if the entry lists identity. Without a signal, nothing.
+ */
+function identityWithSignal(e: CitedEntry, state: SubjectPolicyState, from: string[] | undefined, reason: string): Rule[] {
+  if (!e.requiresCategory || (e.categories !== '*' && !e.categories.includes('identity'))) return [];
+  const raisers = Object.keys(state.raised?.[e.requiresCategory] ?? {});
+  if (!raisers.some((a) => from === undefined || from.includes(a))) return [];
+  return [{ action: 'read', subject: 'Record', fields: ['identity'], conditions: { kind: 'identity', ...(from ? { ownerAgency: { $in: from } } : {}) }, reason }];
 }
 
 /** What a coordinator sees on its designation alone: that contacts and referrals exist, never their content. */

@@ -10,7 +10,14 @@ export type Basis =
   | { kind: 'coordination'; agency: string; designationBasis: CoordinatorBasis };
 
 /** Why a disclosure was refused; says nothing about the data itself. */
-export type DenialReason = 'no_basis' | 'consent_withdrawn' | 'consent_expired' | 'consent_not_confirmed' | 'objection';
+export type DenialReason = 'no_basis' | 'consent_withdrawn' | 'consent_expired' | 'consent_not_yet_valid' | 'consent_not_confirmed' | 'objection';
+
+/**
+ * A written justification opens break-glass entries only when it says something: at least this
+ * many characters once trimmed, and at most MAX (the API refuses anything else with 400).
+ */
+export const JUSTIFICATION_MIN_LENGTH = 10;
+export const JUSTIFICATION_MAX_LENGTH = 2000;
 
 export const basisKey = (b: Basis): string => {
   switch (b.kind) {

@@ -14,9 +14,18 @@ export interface SubjectPolicyState {
   residenceMunicipality?: string;
   /** The designated coordinating agency and the basis it was designated on. */
   coordinator?: { agency: string; basis: CoordinatorBasis };
+  /**
+   * Per signal category (a child-welfare concern), the agencies that recorded something carrying
+   * it: a catalog entry that requires the category (duty to notify) then also reaches the
+   * person's identity, so the recipient can tell whom the concern is about.
+   */
+  raised?: Partial<Record<DataCategory, Record<string, true>>>;
   /** Log position the state reflects: a decision cites the point of the log it was made at. */
   position: number;
 }
+
+/** The categories whose presence on a record opens a catalog entry (its requiresCategory); the catalog may require only these. */
+export const SIGNAL_CATEGORIES: readonly DataCategory[] = ['child_welfare_concern'];
 
 export interface LogEvent {
   type: string;
@@ -47,6 +56,19 @@ export function policySubjectOf(event: LogEvent): string | undefined {
   }
 }
 
+/** `raised` with the event's signal categories added for the agency that recorded it (a contact's agency, a referral's sender); unchanged (same object) otherwise. */
+function raisedBy(state: SubjectPolicyState, event: LogEvent): Pick<SubjectPolicyState, 'raised'> {
+  if (event.type !== 'ContactRecorded' && event.type !== 'ReferralSent') return {};
+  const d = event.data;
+  const agency = event.type === 'ContactRecorded' ? d.agency : d.from;
+  const categories = Array.isArray(d.categories) ? d.categories : [];
+  const fresh = SIGNAL_CATEGORIES.filter((c) => typeof agency === 'string' && categories.includes(c) && !state.raised?.[c]?.[agency]);
+  if (fresh.length === 0) return {};
+  const raised = { ...state.raised };
+  for (const c of fresh) raised[c] = { ...raised[c], [agency as string]: true };
+  return { raised };
+}
+
 /** The agencies an event shows to be involved with the person. */
 function involvedBy(event: LogEvent): string[] {
   const d = event.data;
@@ -57,7 +79,7 @@ function involvedBy(event: LogEvent): string[] {
 export function evolveSubjectPolicy(state: SubjectPolicyState, event: LogEvent): SubjectPolicyState {
   const agencies = involvedBy(event).filter((a) => !state.involved?.[a]);
   const involved = agencies.length > 0 ? { ...state.involved, ...Object.fromEntries(agencies.map((a) => [a, true as const])) } : (state.involved ?? {});
-  const next = { ...state, involved, position: Math.max(state.position, event.position) };
+  const next = { ...state, involved, ...raisedBy(state, event), position: Math.max(state.position, event.position) };
   switch (event.type) {
     case 'ConsentGiven':
     case 'ConsentWithdrawn':

@@ -21,8 +21,9 @@ describe('npm run audit (the CLI against a listening API on PGlite)', () => {
     token = await auditClient(api, 'oslo-health').token();
     subjectId = await api.registerSubject();
     await api.post(`/subjects/${subjectId}/contacts`, contactBody({ categories: ['health'] }), { as: 'oslo-health' });
-    for (const headers of [{ 'X-Justification': 'Unconscious at the reception' }, {}]) {
-      await api.http.get(`/subjects/${subjectId}/projections/contact-history?purpose=emergency`).set({ Authorization: `Bearer ${await api.token('oslo-refugee')}`, ...headers });
+    // One break-glass read, then one refused for want of a basis (an emergency read without a justification is a 400, not a refusal).
+    for (const [purpose, headers] of [['emergency', { 'X-Justification': 'Unconscious at the reception' }], ['care', {}]] as const) {
+      await api.http.get(`/subjects/${subjectId}/projections/contact-history?purpose=${purpose}`).set({ Authorization: `Bearer ${await api.token('oslo-refugee')}`, ...headers });
     }
   }, 60_000);
   afterAll(async () => {

@@ -94,8 +94,11 @@ describe('coordination: coordinator designation and overview, re-referral, famil
       expect.objectContaining({ referralId: referral.referralId, from: 'oslo-adult-learning', to: 'oslo-health', status: 'sent', redacted: ['categories'], bases: ['coordination:oslo-refugee'] }),
     ]);
     expect(view.openReferrals[0].reason).toBeUndefined();
-    // The education contact as metadata, without its summary; the health contact not at all (special category).
-    expect(view.contacts).toEqual([expect.objectContaining({ contactId: learning.contactId, ownerAgency: 'oslo-adult-learning', redacted: ['summary', 'concerns', 'actor'] })]);
+    // Each contact as metadata only: that it happened, never its summary; the health contact's health part is withheld.
+    expect(view.contacts).toEqual([
+      expect.objectContaining({ contactId: learning.contactId, ownerAgency: 'oslo-adult-learning', redacted: ['summary', 'concerns', 'actor'] }),
+      expect.objectContaining({ contactId: health.contactId, ownerAgency: 'oslo-health', categories: ['contact_log'], redacted: ['summary', 'concerns', 'actor'] }),
+    ]);
     expect(JSON.stringify(res.body)).not.toMatch(/Struggles|Sleep problems|fatigue/);
 
     const recorded = (await api.app.get(DisclosureLog).read({ subjectId })).map((r) => r.disclosure).filter((d) => d.kind === 'pull' && d.projection === 'coordination');

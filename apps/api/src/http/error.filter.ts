@@ -16,7 +16,7 @@ export interface ErrorBody {
   error: string;
   message: string;
   details?: unknown;
-  /** Why a disclosure was refused (no_basis, consent_withdrawn, consent_expired, consent_not_confirmed, objection). */
+  /** Why a disclosure was refused (no_basis, consent_withdrawn, consent_expired, consent_not_yet_valid, consent_not_confirmed, objection). */
   reason?: string;
 }
 

@@ -40,7 +40,15 @@ export class Disclosing {
       return { ...value, bases: decision.bases.map(describe) };
     }
     const meta = this.policy.decide({ ...record, categories: metaCategories });
-    if (!meta.allowed) return this.refuse(record, decision.denial ?? meta.denial);
+    if (!meta.allowed) {
+      if (decision.permittedCategories.length === 0) return this.refuse(record, decision.denial ?? meta.denial);
+      // Partly permitted (a concern on a health contact, to child welfare): redacted, not dropped.
+      const permitted = decision.permittedCategories;
+      const shown = contentFields.filter((f) => FIELD_CATEGORY[f] !== undefined && permitted.includes(FIELD_CATEGORY[f]!));
+      this.disclosed.push({ path: `${path}#${permitted.join('+')}`, record: { ...record, categories: permitted }, categories: permitted, bases: decision.bases });
+      const content = Object.fromEntries(shown.map((f) => [f, (value as Record<string, unknown>)[f]]));
+      return { ...metadata, ...content, categories: permitted, redacted: contentFields.filter((f) => !shown.includes(f)), bases: decision.bases.map(describe) };
+    }
     this.disclosed.push({ path: `${path}#metadata`, record: { ...record, categories: metaCategories }, categories: metaCategories, bases: meta.bases });
     const shown = record.categories.filter((c) => decision.permittedCategories.includes(c) || metaCategories.includes(c));
     return { ...metadata, categories: shown, redacted: contentFields, bases: meta.bases.map(describe) };
@@ -52,6 +60,14 @@ export class Disclosing {
     return undefined;
   }
 }
+
+/**
+ * Content fields that belong to one category alone, so a record of several categories can show
+ * them when only that category is permitted: a contact's `concerns` are what child welfare is
+ * notified of when the contact carries child_welfare_concern. Every other content field (summary,
+ * actor) belongs to all of the record's categories, and is shown only with the whole record.
+ */
+export const FIELD_CATEGORY: Readonly<Record<string, DataCategory>> = { concerns: 'child_welfare_concern' };
 
 export const metadataCategories = (categories: readonly DataCategory[]): DataCategory[] =>
   ['contact_log', ...categories.filter((c) => isSpecialCategory(c))] as DataCategory[];
@@ -67,8 +83,8 @@ export function describe(basis: Basis): string {
   }
 }
 
-/** The most telling reason among refusals: a withdrawn or expired consent says more than none. */
+/** The most telling reason among refusals: a withdrawn, expired or not yet valid consent says more than none. */
 export function strongestDenial(denials: readonly DenialReason[]): DenialReason {
-  for (const reason of ['consent_withdrawn', 'consent_expired', 'consent_not_confirmed', 'objection'] as const) if (denials.includes(reason)) return reason;
+  for (const reason of ['consent_withdrawn', 'consent_expired', 'consent_not_yet_valid', 'consent_not_confirmed', 'objection'] as const) if (denials.includes(reason)) return reason;
   return 'no_basis';
 }

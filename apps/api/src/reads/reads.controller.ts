@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, Headers, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PURPOSES, type Purpose } from '@samhandling/domain';
+import { JUSTIFICATION_MAX_LENGTH, JUSTIFICATION_MIN_LENGTH } from '@samhandling/policy';
 import { CurrentCaller } from '../auth/auth.guard';
 import type { Caller } from '../auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
@@ -8,6 +9,29 @@ import { DecisionQueryDto } from './decision-query.dto';
 import { READABLE_PROJECTIONS, ReadService, type ReadableProjection } from './read.service';
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
+const JUSTIFICATION_LIMITS = `${JUSTIFICATION_MIN_LENGTH}–${JUSTIFICATION_MAX_LENGTH} characters`;
+
+/**
+ * The justification is checked here against the limits the policy applies, so a caller learns
+ * that its header was missing or too short (400) rather than reading it as "no basis" (403).
+ */
+function checkJustification(purpose: string, justification: string | undefined): void {
+  if (justification === undefined) {
+    if (purpose === 'emergency') {
+      throw new BadRequestException({ error: 'READ.JUSTIFICATION_REQUIRED', message: `purpose=emergency needs an X-Justification header of ${JUSTIFICATION_LIMITS}` });
+    }
+    return;
+  }
+  const length = justification.trim().length;
+  if (length < JUSTIFICATION_MIN_LENGTH || justification.length > JUSTIFICATION_MAX_LENGTH) {
+    throw new BadRequestException({ error: 'READ.INVALID_JUSTIFICATION', message: `X-Justification must be ${JUSTIFICATION_LIMITS} (at least ${JUSTIFICATION_MIN_LENGTH} not counting surrounding spaces)` });
+  }
+}
+
+const JUSTIFICATION_HEADER = {
+  name: 'X-Justification',
+  schema: { type: 'string', minLength: JUSTIFICATION_MIN_LENGTH, maxLength: JUSTIFICATION_MAX_LENGTH },
+} as const;
 
 @ApiTags('reads')
 @ApiBearerAuth()
@@ -30,12 +54,14 @@ export class ReadsController {
   @ApiQuery({ name: 'purpose', enum: PURPOSES, required: true })
   @ApiQuery({ name: 'owner', description: 'Agency holding the record', required: true })
   @ApiQuery({ name: 'categories', description: 'Comma-separated data categories', required: true })
+  @ApiHeader({ ...JUSTIFICATION_HEADER, required: false, description: `Written justification (${JUSTIFICATION_LIMITS}); required with purpose=emergency` })
   decision(
     @Param('subjectId', ParseUUIDPipe) subjectId: string,
     @Query() query: DecisionQueryDto,
     @Headers('x-justification') justification: string | undefined,
     @CurrentCaller() caller: Caller,
   ) {
+    checkJustification(query.purpose, justification);
     if (!this.directory.get(query.owner)) throw new BadRequestException({ error: 'AGENCY.NOT_FOUND', message: `Agency ${query.owner} is not in the agency directory` });
     return this.reads.explainDecision(caller, subjectId, query.purpose, query.owner, query.categories, justification);
   }
@@ -44,10 +70,10 @@ export class ReadsController {
   @ApiOperation({ summary: 'Read a projection about a person: only what your agency has a basis for, every read recorded as a disclosure' })
   @ApiParam({ name: 'projection', enum: READABLE_PROJECTIONS })
   @ApiQuery({ name: 'purpose', enum: PURPOSES, required: true })
-  @ApiHeader({ name: 'X-Justification', required: false, description: 'Written justification; with purpose=emergency it opens break-glass access, reviewed by a privacy officer' })
+  @ApiHeader({ ...JUSTIFICATION_HEADER, required: false, description: `Written justification (${JUSTIFICATION_LIMITS}); required with purpose=emergency, where it opens break-glass access, reviewed by a privacy officer` })
   @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Makes a retried read record one disclosure' })
   @ApiOkResponse({ description: 'The allowed items and fields, with the bases they were disclosed on' })
-  @ApiForbiddenResponse({ description: 'No basis: reason no_basis, consent_withdrawn, consent_expired, consent_not_confirmed (a consent names the caller, but the discloser neither recorded nor confirmed it) or objection; the refusal is recorded' })
+  @ApiForbiddenResponse({ description: 'No basis: reason no_basis, consent_withdrawn, consent_expired, consent_not_yet_valid, consent_not_confirmed (a consent names the caller, but the discloser neither recorded nor confirmed it) or objection; the refusal is recorded' })
   read(
     @Param('subjectId', ParseUUIDPipe) subjectId: string,
     @Param('projection') projection: string,
@@ -62,9 +88,7 @@ export class ReadsController {
     if (!purpose || !(PURPOSES as readonly string[]).includes(purpose)) {
       throw new BadRequestException({ error: 'READ.PURPOSE_REQUIRED', message: `Query parameter purpose must be one of ${PURPOSES.join(', ')}` });
     }
-    if (justification !== undefined && (justification.length > 2000 || justification.trim().length === 0)) {
-      throw new BadRequestException({ error: 'READ.INVALID_JUSTIFICATION', message: 'X-Justification must be 1–2000 characters' });
-    }
+    checkJustification(purpose, justification);
     if (requestId !== undefined && !REQUEST_ID.test(requestId)) {
       throw new BadRequestException({ error: 'READ.INVALID_REQUEST_ID', message: 'X-Request-Id must be 1–200 visible ASCII characters' });
     }

@@ -100,15 +100,65 @@ describe('pull reads: policy, redaction and disclosure records (API over PGlite)
     expect((await disclosuresAbout(subjectId)).find((d) => d.kind === 'pull')?.fields).toEqual([`contacts/${contact.contactId}#metadata`]);
   });
 
+  it('duty to notify: child welfare sees whom a concern is about, and the concern on a health contact with the health part redacted', async () => {
+    const subjectId = await api.registerSubject();
+    const contact = contactBody({ categories: ['health', 'child_welfare_concern'], summary: 'Mother depressed; GP follows up', concerns: ['Child (6) left alone for days'] });
+    expect((await api.post(`/subjects/${subjectId}/contacts`, contact, { as: 'oslo-health' })).status).toBe(201);
+    const overview = await read('oslo-child-welfare', subjectId, 'person-overview', 'child_protection');
+    expect(overview.status).toBe(200);
+    expect(overview.body.data.identity).toMatchObject({ bases: ['legal:duty-to-notify-child-welfare@2026-01'] });
+    const history = await read('oslo-child-welfare', subjectId, 'contact-history', 'child_protection');
+    expect(history.status).toBe(200);
+    expect(history.body.data.contacts).toEqual([expect.objectContaining({
+      contactId: contact.contactId, categories: ['child_welfare_concern'], concerns: ['Child (6) left alone for days'], redacted: ['summary', 'actor'],
+    })]);
+    expect(JSON.stringify(history.body)).not.toContain('depressed');
+    const recorded = (await disclosuresAbout(subjectId)).filter((d) => d.recipient.agency === 'oslo-child-welfare');
+    expect(recorded.map((d) => d.categories)).toEqual([['child_welfare_concern', 'identity'], ['child_welfare_concern']]);
+    // Nothing of the kind without a concern, or for another agency.
+    expect((await read('nav-oslo', subjectId, 'contact-history', 'child_protection')).status).toBe(403);
+  });
+
   it('opens break-glass only with a justification, and records it for review', async () => {
     const subjectId = await api.registerSubject();
     await api.post(`/subjects/${subjectId}/contacts`, contactBody({ categories: ['health'] }), { as: 'oslo-health' });
-    expect((await read('oslo-refugee', subjectId, 'contact-history', 'emergency')).status).toBe(403);
+    expect((await read('oslo-refugee', subjectId, 'contact-history', 'emergency')).status).toBe(400);
     const justification = 'Person collapsed at the reception; need allergy and medication information now';
     const res = await read('oslo-refugee', subjectId, 'contact-history', 'emergency', { 'X-Justification': justification });
     expect(res.status).toBe(200);
     expect(res.body.bases).toEqual([expect.objectContaining({ kind: 'legal', entryId: 'paa-13b-1-7' })]);
     expect((await disclosuresAbout(subjectId)).find((d) => d.kind === 'break_glass')).toMatchObject({ justification, purpose: 'emergency' });
+  });
+
+  it('says a missing or too short justification is a bad request, not a missing basis, and records nothing', async () => {
+    const subjectId = await api.registerSubject();
+    await api.post(`/subjects/${subjectId}/contacts`, contactBody({ categories: ['health'] }), { as: 'oslo-health' });
+    const missing = await read('oslo-refugee', subjectId, 'contact-history', 'emergency');
+    expect(missing.body).toMatchObject({ statusCode: 400, error: 'READ.JUSTIFICATION_REQUIRED', message: expect.stringContaining('X-Justification') });
+    for (const short of ['urgent', '   too short   ', '']) {
+      const res = await read('oslo-refugee', subjectId, 'contact-history', 'emergency', { 'X-Justification': short });
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'READ.INVALID_JUSTIFICATION', message: expect.stringContaining('10–2000') });
+    }
+    expect((await read('oslo-refugee', subjectId, 'contact-history', 'emergency', { 'X-Justification': 'x'.repeat(2001) })).body).toMatchObject({ statusCode: 400, error: 'READ.INVALID_JUSTIFICATION' });
+    expect((await read('oslo-refugee', subjectId, 'contact-history', 'emergency', { 'X-Justification': 'Unconscious' })).status).toBe(200);
+    expect((await disclosuresAbout(subjectId)).filter((d) => d.kind !== 'break_glass')).toEqual([]);
+  });
+
+  it('documents the justification limits the policy applies in OpenAPI', async () => {
+    const doc = (await api.http.get('/docs/openapi.json')).body;
+    const header = doc.paths['/subjects/{subjectId}/projections/{projection}'].get.parameters.find((p: { name: string }) => p.name === 'X-Justification');
+    expect(header).toMatchObject({ in: 'header', schema: { minLength: 10, maxLength: 2000 }, description: expect.stringContaining('10–2000') });
+  });
+
+  it('says a consent not yet in force is not yet valid, not expired', async () => {
+    const subjectId = await api.registerSubject();
+    await api.post(`/subjects/${subjectId}/contacts`, contactBody({ categories: ['health'] }), { as: 'oslo-health' });
+    const validFrom = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const consent = consentBody({ recipients: [{ agency: 'nav-oslo' }], categories: ['health'], purposes: ['follow_up'], validFrom });
+    expect((await api.post(`/subjects/${subjectId}/consents`, consent, { as: 'oslo-health' })).status).toBe(201);
+    const refused = await read('nav-oslo', subjectId, 'contact-history', 'follow_up');
+    expect(refused.body).toMatchObject({ statusCode: 403, error: 'POLICY.DENIED', reason: 'consent_not_yet_valid' });
+    expect((await disclosuresAbout(subjectId)).find((d) => d.kind === 'denial')).toMatchObject({ denial: 'consent_not_yet_valid' });
   });
 
   it('records a retried read (same X-Request-Id) once', async () => {

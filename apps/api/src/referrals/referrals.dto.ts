@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
-import { DATA_CATEGORIES, type DataCategory } from '@samhandling/domain';
+import { DATA_CATEGORIES, REFERRAL_PURPOSES, type DataCategory, type Purpose } from '@samhandling/domain';
 import { SharingBasisDto } from '../http/sharing-basis.dto';
 
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -17,6 +17,12 @@ export class SendReferralDto {
   categories: DataCategory[];
 
   @ApiProperty({ type: SharingBasisDto }) @ValidateNested() @Type(() => SharingBasisDto) @IsDefined() basis: SharingBasisDto;
+  @ApiPropertyOptional({
+    enum: REFERRAL_PURPOSES,
+    description: 'What the referral is for: its disclosure is recorded (and told to the person) under this purpose. Without it, the purpose the basis names: the catalog entry\'s, or the consent\'s own',
+  })
+  @IsOptional() @IsIn(REFERRAL_PURPOSES)
+  purpose?: Purpose;
   @ApiProperty({ description: 'Deadline for the receiving agency to acknowledge' }) @IsISO8601({ strict: true }) acknowledgeBy: string;
   @ApiProperty({ description: 'Deadline for an answer (accept or decline)' }) @IsISO8601({ strict: true }) answerBy: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'The declined referral this one follows up' }) @IsOptional() @IsUUID() previousReferralId?: string;

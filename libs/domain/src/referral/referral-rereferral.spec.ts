@@ -39,6 +39,11 @@ describe('re-referral after a decline', () => {
     ]);
   });
 
+  it('keeps the declined referral\'s purpose', () => {
+    const withPurpose = { ...sent, data: { ...sent.data, purpose: 'child_protection' as const } };
+    expect(reReferral(stateOf([withPurpose, declinedWithSuggestion]), 'r-1', input(), asSender()).data.purpose).toBe('child_protection');
+  });
+
   it('lets the sender choose another agency and reword the reason', () => {
     const command = reReferral(stateOf([sent, declined]), 'r-1', input({ to: 'nav-oslo', reason: 'Needs financial advice' }), asSender());
     expect(command.data).toMatchObject({ to: 'nav-oslo', reason: 'Needs financial advice', previousReferralId: 'r-1' });

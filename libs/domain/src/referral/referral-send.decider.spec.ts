@@ -17,6 +17,14 @@ describe('SendReferral', () => {
       .then([{ ...sent, data: { ...sent.data, basis, previousReferralId: 'r-0' } }]);
   });
 
+  it('carries the purpose the sender declares, which its disclosure is recorded under', () => {
+    given(referralDecider, []).when(send({ purpose: 'child_protection' })).then([{ ...sent, data: { ...sent.data, purpose: 'child_protection' } }]);
+  });
+
+  it.each(['emergency', 'gossip'])('rejects purpose %j: a referral is no break-glass, and purposes are a fixed list', (purpose) => {
+    given(referralDecider, []).when(send({ purpose: purpose as never })).thenThrows('REFERRAL.INVALID_PURPOSE', 'validation');
+  });
+
   it('allows both deadlines at the same instant', () => {
     given(referralDecider, [])
       .when(send({ answerBy: ACK_BY }))

@@ -1,4 +1,4 @@
-import type { DataCategory } from '../shared/categories';
+import type { DataCategory, Purpose } from '../shared/categories';
 import type { Command } from '../shared/decider';
 import type { ReferralBasis, ReferralDeadline } from './referral.events';
 
@@ -11,6 +11,8 @@ export type SendReferral = Command<
     reason: string;
     categories: DataCategory[];
     basis: ReferralBasis;
+    /** Optional: without it, the purpose the basis names (see ReferralSent.purpose). */
+    purpose?: Purpose;
     acknowledgeBy: string;
     answerBy: string;
     previousReferralId?: string;

@@ -1,4 +1,4 @@
-import type { DataCategory } from '../shared/categories';
+import type { DataCategory, Purpose } from '../shared/categories';
 import { assertNever, type CommandMetadata, type Decider } from '../shared/decider';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import { instant } from '../shared/time';
@@ -18,6 +18,7 @@ export interface Referral {
   reason: string;
   categories: DataCategory[];
   basis: ReferralBasis;
+  purpose?: Purpose;
   previousReferralId?: string;
   deadlines: Record<ReferralDeadline, string>;
   /** Why the receiver declined and whom it suggested, for the sender's next step. */
@@ -32,10 +33,10 @@ export const initialReferralState = (): ReferralState => ({ status: 'not_sent' }
 
 export function evolveReferral(state: ReferralState, event: ReferralEvent): ReferralState {
   if (event.type === 'ReferralSent') {
-    const { referralId, subjectId, from, to, reason, categories, basis, acknowledgeBy, answerBy, previousReferralId } = event.data;
+    const { referralId, subjectId, from, to, reason, categories, basis, purpose, acknowledgeBy, answerBy, previousReferralId } = event.data;
     const deadlines = { acknowledgement: acknowledgeBy, answer: answerBy };
     const previous = previousReferralId !== undefined ? { previousReferralId } : {};
-    return { status: 'sent', referralId, subjectId, from, to, reason, categories, basis, ...previous, deadlines, escalated: {} };
+    return { status: 'sent', referralId, subjectId, from, to, reason, categories, basis, ...(purpose !== undefined ? { purpose } : {}), ...previous, deadlines, escalated: {} };
   }
   if (state.status === 'not_sent') return state;
   switch (event.type) {

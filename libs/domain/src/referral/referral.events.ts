@@ -1,4 +1,4 @@
-import type { DataCategory } from '../shared/categories';
+import type { DataCategory, Purpose } from '../shared/categories';
 import type { Event } from '../shared/decider';
 import type { SharingBasis } from '../shared/sharing-basis';
 
@@ -18,6 +18,12 @@ export type ReferralSent = Event<
     reason: string;
     categories: DataCategory[];
     basis: ReferralBasis;
+    /**
+     * What the referral is for: the purpose its disclosure to the receiver is recorded under (and
+     * told to the person). Absent on referrals sent before it existed: the relay then takes the
+     * purpose its basis names.
+     */
+    purpose?: Purpose;
     acknowledgeBy: string;
     answerBy: string;
     /** Set when re-sending after a decline, e.g. to the agency the decliner suggested. */

@@ -15,8 +15,8 @@ export interface ReReferral {
 }
 
 /**
- * The one step after a decline: the sender sends the same matter, on the same basis and
- * categories, to the agency the decliner suggested (or another), chained to the declined one.
+ * The one step after a decline: the sender sends the same matter, on the same basis,
+ * purpose and categories, to the agency the decliner suggested (or another), chained to the declined one.
  * The result is an ordinary SendReferral, decided on the new referral's own stream.
  */
 export function reReferral(declined: ReferralState, declinedId: string, input: ReReferral, metadata: CommandMetadata): SendReferral {
@@ -35,6 +35,7 @@ export function reReferral(declined: ReferralState, declinedId: string, input: R
       reason: input.reason ?? declined.reason,
       categories: [...declined.categories],
       basis: declined.basis,
+      ...(declined.purpose !== undefined ? { purpose: declined.purpose } : {}),
       acknowledgeBy: input.acknowledgeBy,
       answerBy: input.answerBy,
       previousReferralId: declinedId,

@@ -6,6 +6,7 @@ import { eventRecord } from './event-record';
 import type { Delivery } from './feed-store';
 import type { PolicyTracker } from './policy-tracker';
 import type { Grant, Recipients } from './recipients';
+import { preferredPurposes } from './preferred-purposes';
 
 /** What one batch of the log turns into: the records to write and the messages to send. */
 export interface BatchPlan {
@@ -80,10 +81,12 @@ function decideEvent(event: RecordedEvent, ctx: PlanContext, known: ReadonlySet<
   if (!labelled) return { disclosures, deliveries };
   const { record, owners, notice } = labelled;
   const subject = ctx.tracker.subject(record.subjectId);
-  const grants: Array<Grant & { record: DisclosableRecord }> = ctx.recipients.of(subject, record, owners, event.recordedAt).map((g) => ({ ...g, record }));
+  // A referral's (or consent's) events are delivered for what it is for, not the first purpose that permits.
+  const preferred = preferredPurposes(record, ctx.tracker, subject.state, ctx.recipients.catalog);
+  const grants: Array<Grant & { record: DisclosableRecord }> = ctx.recipients.of(subject, record, owners, event.recordedAt, preferred).map((g) => ({ ...g, record }));
   if (notice) {
     const reached = new Set([...owners, ...grants.map((g) => g.agency.id)]);
-    for (const g of ctx.recipients.of(subject, notice.record, owners, event.recordedAt)) {
+    for (const g of ctx.recipients.of(subject, notice.record, owners, event.recordedAt, preferred)) {
       if (notice.agencies.includes(g.agency.id) && !reached.has(g.agency.id)) grants.push({ ...g, record: notice.record });
     }
   }

@@ -1,5 +1,5 @@
 import {
-  consentStatusAt, recipientCovers, type ConsentRecord, type ConsentStatus, type CoordinatorBasis, type DataCategory, type ReferralBasis,
+  consentStatusAt, recipientCovers, type ConsentRecord, type ConsentStatus, type CoordinatorBasis, type DataCategory, type Purpose, type ReferralBasis,
 } from '@samhandling/domain';
 import type { RecordedEvent } from '@samhandling/event-store';
 import { evolveSubjectPolicy, initialSubjectPolicyState, policySubjectOf, type AgencyRef, type SubjectPolicyState } from '@samhandling/policy';
@@ -10,6 +10,9 @@ export interface Route {
   from: string;
   to: string;
   categories: DataCategory[];
+  /** What the referral is for and on which basis it was sent: the purpose its deliveries are recorded under. */
+  purpose?: Purpose;
+  basis?: ReferralBasis;
 }
 
 /** One person's policy facts, as the decision cache needs them. */
@@ -36,7 +39,8 @@ export interface AgencyFacts {
    * are read, to match a record's, so a count, which makes every position a record can name one
    * the other person has too); and, if it is the coordinator, what its designation rests on:
    * which of those consents (none of them when the consent does not name it or does not exist),
-   * or the basis itself when not a consent (its legal entry, which must reach the agency's kind).
+   * or the basis itself when not a consent (its legal entry, which must reach the agency's kind);
+   * and which agencies raised which signal category (state.raised: the duty to notify's identity rule).
    */
   shape: number;
   /** The consents naming the agency (by id or by kind), whatever their decision or status, in state order. */
@@ -84,8 +88,11 @@ export class PolicyTracker {
 
   apply(event: RecordedEvent): void {
     if (event.type === 'ReferralSent') {
-      const d = event.data as { referralId: string; subjectId: string; from: string; to: string; categories?: DataCategory[] };
-      this.routes.set(d.referralId, { subjectId: d.subjectId, from: d.from, to: d.to, categories: d.categories ?? [] });
+      const d = event.data as { referralId: string; subjectId: string; from: string; to: string; categories?: DataCategory[]; purpose?: Purpose; basis?: ReferralBasis };
+      this.routes.set(d.referralId, {
+        subjectId: d.subjectId, from: d.from, to: d.to, categories: d.categories ?? [],
+        ...(typeof d.purpose === 'string' ? { purpose: d.purpose } : {}), ...(d.basis && typeof d.basis === 'object' ? { basis: d.basis } : {}),
+      });
     }
     const subjectId = policySubjectOf(event);
     if (subjectId === undefined) return;
@@ -151,6 +158,8 @@ export class PolicyTracker {
       consents.map(({ consent: c }) => [c.decision, c.categories, c.purposes, c.recordedBy ?? null, c.assurance ?? null, c.recipients, sortedAnswers(c.confirmations)]),
       referrals.length,
       coordinator,
+      // Who raised a signal (a child-welfare concern): opens the identity under the duty to notify.
+      state.raised ?? null,
     ]);
     let shape = this.shapes.get(key);
     if (shape === undefined) {
@@ -176,11 +185,11 @@ interface Tracked extends TrackedSubject {
 /** Whether two states agree on every fact AgencyPolicy reads (the log position aside). */
 function samePolicyFacts(a: SubjectPolicyState, b: SubjectPolicyState): boolean {
   return a.consent === b.consent && a.referrals === b.referrals && a.involved === b.involved
-    && a.residenceMunicipality === b.residenceMunicipality && a.coordinator === b.coordinator;
+    && a.residenceMunicipality === b.residenceMunicipality && a.coordinator === b.coordinator && a.raised === b.raised;
 }
 
 /** Whether two states agree on every fact AgencyPolicy reads when the requester is `agency`: those samePolicyFacts compares, only its own involvement. */
 function sameFactsFor(agency: string, a: SubjectPolicyState, b: SubjectPolicyState): boolean {
-  return a.consent === b.consent && a.referrals === b.referrals && a.coordinator === b.coordinator
+  return a.consent === b.consent && a.referrals === b.referrals && a.coordinator === b.coordinator && a.raised === b.raised
     && a.residenceMunicipality === b.residenceMunicipality && (a.involved?.[agency] === true) === (b.involved?.[agency] === true);
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { consentStatusAt, type DataCategory } from '@samhandling/domain';
+import { consentStatusAt, type DataCategory, type Purpose } from '@samhandling/domain';
 import type { RecordedEvent } from '@samhandling/event-store';
 import { AgencyPolicy, evolveSubjectPolicy, initialSubjectPolicyState, loadCatalog, type AgencyRef, type DisclosableRecord, type SubjectPolicyState } from '@samhandling/policy';
 import { PolicyTracker, statusAt } from './policy-tracker';
@@ -25,13 +25,14 @@ const event = (type: string, data: Record<string, unknown>, when: string): Recor
  * no decision cache. (Policies are kept per state object and instant, to afford many questions.)
  */
 const built = new WeakMap<SubjectPolicyState, Map<string, AgencyPolicy>>();
-function uncached(state: SubjectPolicyState, record: DisclosableRecord, owners: string[], when: string) {
+function uncached(state: SubjectPolicyState, record: DisclosableRecord, owners: string[], when: string, preferred: readonly Purpose[] = []) {
   const policies = built.get(state) ?? new Map<string, AgencyPolicy>();
   built.set(state, policies);
   const out: Array<{ agency: string; purpose: string; bases: unknown }> = [];
   for (const agency of agencies) {
     if (owners.includes(agency.id)) continue;
-    for (const purpose of PUSH_PURPOSES) {
+    // The preferred purposes first, in their order, then the rest in PUSH_PURPOSES order.
+    for (const purpose of [...new Set([...preferred, ...PUSH_PURPOSES])]) {
       const key = `${agency.id}|${purpose}|${when}`;
       let policy = policies.get(key);
       if (!policy) policies.set(key, (policy = AgencyPolicy.build(catalog, { requester: agency, state, purpose, at: when, initiative: 'discloser', agencies })));
@@ -105,6 +106,8 @@ const step = fc.oneof(
   fc.record({ type: fc.constant('ConsentWithdrawn' as const), subjects, consent: perSubject(consentRef), at: minute }),
   fc.record({ type: fc.constant('ReferralSent' as const), subjects, referral: perSubject(referralRef), from: fc.constantFrom(...ids), to: named, categories, basis: sharingBasis }),
   fc.record({ type: fc.constant('ResidenceGranted' as const), subjects, municipality: fc.constantFrom('0301', '4601') }),
+  // A concern recorded by some agency: opens the person's identity to child welfare when that agency may notify.
+  fc.record({ type: fc.constant('ConcernRaised' as const), subjects, agency: fc.constantFrom('oslo-health', 'red-cross-oslo', 'nav-oslo') }),
   fc.record({ type: fc.constant('CoordinatorDesignated' as const), subjects, agency: named, designatedBy: fc.constantFrom(...ids), basis: sharingBasis }),
   // A consent naming an agency, and its designation as coordinator on that consent.
   fc.record({ type: fc.constant('DesignatedOnConsent' as const), subjects, consent: perSubject(consentRef), agency: named, designatedBy: fc.constantFrom(...ids), ...consentTerms }),
@@ -113,6 +116,8 @@ const step = fc.oneof(
     arbitrary: fc.record({
       type: fc.constant('Record' as const), subjects, owner: fc.constantFrom('oslo-health', 'oslo-refugee', 'nav-oslo', 'imdi'), categories,
       asks: fc.array(ask, { minLength: 1, maxLength: 3 }), alsoAt: fc.uniqueArray(minute, { maxLength: 2 }),
+      // Purposes the event prefers (a referral's declared one, or its basis's): mostly none.
+      preferred: fc.oneof({ arbitrary: fc.constant([] as Purpose[]), weight: 2 }, { arbitrary: fc.uniqueArray(fc.constantFrom(...PUSH_PURPOSES), { minLength: 1, maxLength: 2 }), weight: 1 }),
     }),
   },
 );
@@ -137,10 +142,10 @@ describe('Recipients: the decision cache answers exactly what AgencyPolicy answe
                     ...(a.kind === 'consent' ? { consentId: idOf(subjectId, a.consent) } : {}), ...(a.kind === 'referral' ? { referralId: idOf(subjectId, a.referral) } : {}),
                   };
                   for (const instant of [when, ...s.alsoAt].map(at)) {
-                    const expected = uncached(stateOf(subjectId), record, [s.owner], instant);
+                    const expected = uncached(stateOf(subjectId), record, [s.owner], instant, s.preferred);
                     // Twice: the second answer comes from the cache.
                     for (let i = 0; i < 2; i++) {
-                      const cached = recipients.of(tracker.subject(subjectId), record, [s.owner], instant).map((g) => ({ agency: g.agency.id, purpose: g.purpose, bases: g.bases }));
+                      const cached = recipients.of(tracker.subject(subjectId), record, [s.owner], instant, s.preferred).map((g) => ({ agency: g.agency.id, purpose: g.purpose, bases: g.bases }));
                       expect(cached).toStrictEqual(expected);
                     }
                   }
@@ -158,6 +163,7 @@ describe('Recipients: the decision cache answers exactly what AgencyPolicy answe
                 : s.type === 'ConsentWithdrawn' ? [['ConsentWithdrawn', { subjectId, consentId: idOf(subjectId, s.consent), withdrawnAt: at(s.at + skew) }]]
                 : s.type === 'ReferralSent' ? [['ReferralSent', { subjectId, referralId: idOf(subjectId, s.referral), from: s.from, to: s.to, categories: s.categories, basis: basisOf(subjectId, s.basis) }]]
                 : s.type === 'ResidenceGranted' ? [['ResidenceGranted', { subjectId, municipality: s.municipality, familyReunification: true }]]
+                : s.type === 'ConcernRaised' ? [['ContactRecorded', { subjectId, agency: s.agency, categories: ['child_welfare_concern'] }]]
                 : s.type === 'CoordinatorDesignated' ? [['CoordinatorDesignated', { subjectId, agency: s.agency, basis: basisOf(subjectId, s.basis), designatedBy: s.designatedBy }]]
                 : [
                   ['ConsentGiven', { subjectId, consentId: idOf(subjectId, s.consent), decision: 'permit', recipients: [{ agency: s.agency }], ...terms(s) }],

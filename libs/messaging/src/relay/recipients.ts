@@ -13,8 +13,10 @@ export interface Grant {
 }
 
 /**
- * Purposes a push is tried under, in this fixed order; the first that permits every category of
- * the record wins, so the recorded purpose is deterministic. Emergency is left out: break-glass
+ * Purposes a push is tried under, in this fixed order after any the event itself prefers (a
+ * referral's declared purpose, see preferredPurposes); the first that permits every category of
+ * the record wins, so the recorded purpose is deterministic. Mostly only a purpose the basis itself
+ * names can permit; where several do, or the basis names none (a referral), the event's preference decides. Emergency is left out: break-glass
  * is the recipient's initiative, justified and reviewed, never an automatic push.
  */
 export const PUSH_PURPOSES: readonly Purpose[] = PURPOSES.filter((p) => p !== 'emergency');
@@ -72,7 +74,7 @@ export class Recipients {
   private readonly kinds: Map<string, AgencyRef['kind']>;
   private readonly legalCategories = new Map<string, ReadonlyArray<ReadonlySet<DataCategory>>>();
 
-  constructor(private readonly catalog: LegalBasisCatalog, private readonly agencies: readonly AgencyRef[]) {
+  constructor(readonly catalog: LegalBasisCatalog, private readonly agencies: readonly AgencyRef[]) {
     this.kinds = new Map(agencies.map((a) => [a.id, a.kind]));
     const instants = new Set<number>();
     for (const e of catalog.current()) {
@@ -82,13 +84,16 @@ export class Recipients {
     this.catalogBoundaries = [...instants].sort((a, b) => a - b);
   }
 
-  /** Every directory agency other than the owners that may receive the record, in directory order. */
-  of(subject: TrackedSubject, record: DisclosableRecord, owners: readonly string[], at: string): Grant[] {
+  /**
+   * Every directory agency other than the owners that may receive the record, in directory order.
+   * `preferred` purposes are tried first, in their order, then the rest of PUSH_PURPOSES.
+   */
+  of(subject: TrackedSubject, record: DisclosableRecord, owners: readonly string[], at: string, preferred: readonly Purpose[] = NONE): Grant[] {
     if (record.categories.length === 0) return [];
     const t = Date.parse(at);
     const catalogWindow = windowOf(this.catalogBoundaries, t);
     // JSON, so that no owner or category can run into the next field.
-    const labels = JSON.stringify([record.kind, record.ownerAgency, record.categories]);
+    const labels = JSON.stringify([record.kind, record.ownerAgency, record.categories, preferred]);
     const result: Grant[] = [];
     for (const agency of this.agencies) {
       if (owners.includes(agency.id)) continue;
@@ -102,7 +107,7 @@ export class Recipients {
       const key = `${policyKey}|${labels}|${referral}|${consent}`;
       let grant = this.grants.get(key);
       if (grant === undefined) {
-        const purposes = this.possiblePurposes(subject, facts, record, agency, at, t, catalogWindow, referral, consent);
+        const purposes = inOrder(preferred, this.possiblePurposes(subject, facts, record, agency, at, t, catalogWindow, referral, consent));
         grant = purposes.length === 0 ? null : this.decide(subject, facts, record, agency, at, policyKey, referral, consent, purposes);
         if (this.grants.size >= MAX_CACHED) this.grants.clear();
         this.grants.set(key, grant);
@@ -177,6 +182,13 @@ export class Recipients {
     }
     return null;
   }
+}
+
+/** The possible purposes, the preferred first (in their order), then the others in PUSH_PURPOSES order. */
+function inOrder(preferred: readonly Purpose[], possible: readonly Purpose[]): readonly Purpose[] {
+  if (preferred.length === 0 || possible.length === 0) return possible;
+  const first = preferred.filter((p, i) => possible.includes(p) && preferred.indexOf(p) === i);
+  return [...first, ...possible.filter((p) => !first.includes(p))];
 }
 
 /** Where `id` is among the agency's consents or referrals: ABSENT, NOT_THEIRS or its position. */

@@ -1,4 +1,5 @@
 import { AGENCY_KINDS, ASSURANCE_LEVELS, DATA_CATEGORIES, PURPOSES, type AgencyKind, type AssuranceLevel, type DataCategory, type Purpose } from '@samhandling/domain';
+import { SIGNAL_CATEGORIES } from '../subject-policy-state';
 import type { CatalogVersion, CitedEntry, Initiative, LegalBasisEntry } from './catalog.types';
 
 export interface CatalogOptions {
@@ -93,7 +94,7 @@ function validateEntry(e: LegalBasisEntry, version: string): LegalBasisEntry {
   check(listOf(e.purposes, PURPOSES), 'purposes must be "*" or purposes');
   check(['discloser', 'recipient', 'any'].includes(e.initiative), 'initiative must be discloser, recipient or any');
   check(!Number.isNaN(Date.parse(e.effectiveFrom)), 'effectiveFrom must be a date');
-  check(e.requiresCategory === undefined || DATA_CATEGORIES.includes(e.requiresCategory), 'requiresCategory must be a data category');
+  check(e.requiresCategory === undefined || SIGNAL_CATEGORIES.includes(e.requiresCategory), `requiresCategory must be one of ${SIGNAL_CATEGORIES.join(', ')} (the policy state tracks only those)`);
   check(e.effectiveTo === undefined || Date.parse(e.effectiveTo) > Date.parse(e.effectiveFrom), 'effectiveTo must follow effectiveFrom');
   const reliance = e.reliesWithoutConfirmation;
   check(reliance === undefined || (e.id === 'consent' && Object.entries(reliance).every(([level, cats]) =>
