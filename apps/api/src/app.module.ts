@@ -23,6 +23,7 @@ import { auditProviders } from './audit/audit.providers';
 import { FeedModule } from './feed/feed.module';
 import { inboxProviders } from './inbox/inbox.providers';
 import { FollowUpModule } from './follow-up/follow-up.module';
+import { AgencyRateLimitGuard, rateLimitModule } from './http/rate-limit';
 
 /** Unknown fields are refused, not dropped: a typo in a field name must not pass silently. */
 export const validationPipe = new ValidationPipe({
@@ -38,13 +39,15 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), StoreModule, FeedModule, FollowUpModule],
+      imports: [CqrsModule.forRoot(), StoreModule, FeedModule, FollowUpModule, rateLimitModule(config.http)],
       controllers: [HealthController, SubjectsController, ContactsController, ConsentsController, ReferralsController, ReadsController, AuditController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: AgencyDirectory, useFactory: () => AgencyDirectory.fromFile(config.agencyDirectoryFile) },
         { provide: TokenVerifier, inject: [AgencyDirectory], useFactory: (d: AgencyDirectory) => TokenVerifier.create(config, d) },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After AuthGuard: the budget is the authenticated agency's.
+        { provide: APP_GUARD, useClass: AgencyRateLimitGuard },
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
         WriterCheck, PendingConsents, SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler, ReReferralHandler,

@@ -4,10 +4,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { applyHttpHardening } from './http/hardening';
 
 /** Builds the HTTP application; main.ts and the API tests share it. */
 export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, ...options });
+  applyHttpHardening(app, config.http);
   app.useBodyParser('json', { limit: config.bodyLimit });
   // Body-parser errors answered here, before Nest wraps them: its message quotes the body.
   app.use((error: { type?: string }, _req: Request, res: Response, next: NextFunction) => {

@@ -2,7 +2,8 @@ import { conflict, invalid, notFound } from '@samhandling/domain';
 import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
 import { createAuditNotesSchema } from './audit-notes.schema';
 import type { Disclosure } from './disclosure';
-import type { ChainedDisclosure } from './disclosure-log';
+import type { ChainedDisclosure, ChainVerification } from './disclosure-log';
+import { scopedVerification, type ScopedChainVerification } from './scoped-verification';
 import { disclosureQuerySql, type AuditScope, type DisclosureFilter, type PageRequest } from './disclosure-query';
 
 export interface Officer {
@@ -69,6 +70,11 @@ export class AuditTrail {
       if (page.items.length > 0) yield page.items;
       cursor = page.nextCursor;
     }
+  }
+
+  /** A whole-chain verification told in the scope's own figures. */
+  verification(scope: AuditScope, chain: ChainVerification): Promise<ScopedChainVerification> {
+    return scopedVerification(this.sql, this.schema, scope, chain);
   }
 
   /** Records a break-glass review; one per disclosure, so a decision cannot be quietly replaced. */

@@ -46,13 +46,16 @@ export function basisPatterns(basis: string): object[] {
   return [{ bases: [{ entryId }] }, { bases: [{ referralBasis: viaReferral }] }];
 }
 
+/**
+ * The scope as SQL over a disclosure `d`, with the scope's agencies as a JSON array in $1: the
+ * record's recipient or one of its disclosers is one of them. Every officer's query uses this one.
+ */
+export const IN_SCOPE = `(d.recipient IN (SELECT jsonb_array_elements_text($1::jsonb)) OR d.record -> 'disclosers' ?| ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))`;
+
 /** One SELECT over the chain with each record's review and latest notice postponement. */
 export function disclosureQuerySql(schema: string, scope: AuditScope, filter: DisclosureFilter, page: PageRequest): { text: string; params: unknown[] } {
   const params: unknown[] = [JSON.stringify(scope.agencies), page.after ?? 0];
-  const where = [
-    `(d.recipient IN (SELECT jsonb_array_elements_text($1::jsonb)) OR d.record -> 'disclosers' ?| ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))`,
-    `d.seq > $2`,
-  ];
+  const where = [IN_SCOPE, `d.seq > $2`];
   const param = (value: unknown) => `$${params.push(value)}`;
   const contains = (doc: object) => `d.record @> ${param(JSON.stringify(doc))}::jsonb`;
   if (filter.subjectId !== undefined) where.push(`d.subject_id = ${param(filter.subjectId)}`);

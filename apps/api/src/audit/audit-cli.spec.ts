@@ -40,10 +40,11 @@ describe('npm run audit (the CLI against a listening API on PGlite)', () => {
   const connect = () => ['--url', url, '--token', token];
 
   it('verifies an intact chain with exit 0', async () => {
+    // Every record here is Oslo's, so this officer's scope is the whole log.
     const records = (await api.app.get(DisclosureLog).read()).length;
     const result = await run('verify', ...connect());
-    expect(result).toMatchObject({ code: 0, out: expect.stringMatching(new RegExp(`^OK: disclosure chain intact, ${records} record\\(s\\), last hash [0-9a-f]{64}\n$`)) });
-    expect(JSON.parse((await run('verify', '--json', ...connect())).out)).toMatchObject({ ok: true, records });
+    expect(result).toMatchObject({ code: 0, out: expect.stringMatching(new RegExp(`^OK: disclosure chain intact; ${records} record\\(s\\) in your scope, latest #${records} with hash [0-9a-f]{64}\n$`)) });
+    expect(JSON.parse((await run('verify', '--json', ...connect())).out)).toMatchObject({ ok: true, chain: 'valid', records, lastSeq: records });
   });
 
   it('queries, exports and prints the access report', async () => {
@@ -81,9 +82,10 @@ describe('npm run audit (the CLI against a listening API on PGlite)', () => {
   it('exits 3 and names the record when the chain was tampered with', async () => {
     const store = api.store as SqlEventStore;
     await store.sqlClient.query(`UPDATE ${store.schemaName}.disclosures SET record = jsonb_set(record, '{recipient,agency}', '"nav-oslo"') WHERE seq = 1`);
+    const records = (await api.app.get(DisclosureLog).read()).length;
     const result = await run('verify', ...connect());
     expect(result.code).toBe(3);
-    expect(result.out).toBe('BROKEN: disclosure chain broken at record 1: its content no longer matches its hash: the record was altered after it was written.\nNo record verifies; from record 1 on nothing is proven.\n');
-    expect((await run('verify', '--json', ...connect())).out).toBe('{"ok":false,"records":0,"brokenAt":1,"problem":"hash_mismatch"}\n');
+    expect(result.out).toBe(`BROKEN: disclosure chain broken: a record no longer matches its hash: it was altered after it was written.\n0 of the ${records} record(s) in your scope verify; from your record #1 on nothing is proven.\n`);
+    expect((await run('verify', '--json', ...connect())).out).toBe(`{"ok":false,"chain":"broken","problem":"hash_mismatch","records":${records},"verified":0,"firstUnproven":1}\n`);
   });
 });

@@ -1,4 +1,5 @@
 import { chainHash, DisclosureLog, type AuditRecord, type ChainedDisclosure } from '@samhandling/audit';
+import { AgencyDirectory } from '@samhandling/config';
 import { ApiHarness } from '../testing/api-harness';
 import { auditClient, auditScenario } from './testing/audit-scenario';
 
@@ -113,13 +114,30 @@ describe('audit API: scope, filters, pages, exports, verification (API over PGli
     expect(breakGlass.recorded).toBe(breakGlass.occurredDateTime);
   });
 
-  it('verifies the chain, and reports the first broken record after tampering', async () => {
+  it("walks the whole chain but tells an officer only their own municipality's figures, even after tampering", async () => {
     const log = api.app.get(DisclosureLog);
-    expect((await oslo.get('/audit/verify')).body).toEqual({ ok: true, records: (await log.read()).length, lastHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const [second] = await log.read({ afterSeq: 1, limit: 1 });
+    const directory = api.app.get(AgencyDirectory);
+    const all = await log.read();
+    // Worked out from the log itself: the records an officer of a municipality accounts for.
+    const of = (municipality: string) => all.filter((r) => [r.disclosure.recipient.agency, ...r.disclosure.disclosers].some((a) => directory.get(a)?.municipality === municipality));
+    const [osloRecords, bergenRecords] = [of('0301'), of('4601')];
+    expect(all.at(-1)).toBe(bergenRecords.at(-1)); // the scenario ends in Bergen, so the installation's last hash is not Oslo's
+    expect(osloRecords.length).toBeLessThan(all.length);
+
+    expect((await oslo.get('/audit/verify')).body).toEqual({ ok: true, chain: 'valid', records: osloRecords.length, lastSeq: osloRecords.at(-1)!.seq, lastHash: osloRecords.at(-1)!.hash });
+    expect((await bergen.get('/audit/verify')).body).toEqual({ ok: true, chain: 'valid', records: bergenRecords.length, lastSeq: all.at(-1)!.seq, lastHash: all.at(-1)!.hash });
+    expect((await auditClient(api, 'udi').get('/audit/verify')).body).toEqual({ ok: true, chain: 'valid', records: 0, lastSeq: null, lastHash: null });
+
+    // Altering Oslo's second record breaks the chain for everyone; each is told how it touches their own records.
+    const second = osloRecords[1];
     const store = api.store as unknown as { sqlClient: { query(sql: string): Promise<unknown> }; schemaName: string };
     await store.sqlClient.query(`UPDATE ${store.schemaName}.disclosures SET record = jsonb_set(record, '{purpose}', '"care"') WHERE seq = ${second.seq}`);
+    const broken = (records: ChainedDisclosure[]) => ({
+      ok: false, chain: 'broken', problem: 'hash_mismatch', records: records.length,
+      verified: records.filter((r) => r.seq < second.seq).length, firstUnproven: records.find((r) => r.seq >= second.seq)?.seq ?? null,
+    });
     const res = await bergen.get('/audit/verify');
-    expect([res.status, res.body]).toEqual([200, { ok: false, records: 1, brokenAt: 2, problem: 'hash_mismatch' }]);
+    expect([res.status, res.body]).toEqual([200, broken(bergenRecords)]);
+    expect((await oslo.get('/audit/verify')).body).toEqual({ ...broken(osloRecords), verified: 1, firstUnproven: second.seq });
   });
 });

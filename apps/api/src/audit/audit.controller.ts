@@ -38,10 +38,12 @@ export class AuditController {
     return this.audit.postpone(caller, disclosureId, dto);
   }
 
-  /** 200 whatever the answer: the check ran; `ok: false` with `brokenAt` is its finding, not an error. */
+  /** 200 whatever the answer: the check ran; `chain: 'broken'` is its finding, not an error. */
   @Get('verify')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Walk the whole hash chain: {ok, records, lastHash} or {ok: false, brokenAt, problem}' })
+  @ApiOperation({
+    summary: 'Walk the whole hash chain; figures for your scope only: {chain: valid, records, lastSeq, lastHash} or {chain: broken, problem, records, verified, firstUnproven}',
+  })
   verify(@CurrentCaller() caller: Caller) {
     return this.audit.verify(caller);
   }

@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import { AuditTrail, buildAccessReport, DisclosureLog, type AccessReport, type AuditPage, type AuditRecord, type DisclosureFilter } from '@samhandling/audit';
+import { AuditTrail, buildAccessReport, DisclosureLog, type AccessReport, type AuditPage, type AuditRecord, type DisclosureFilter, type ScopedChainVerification } from '@samhandling/audit';
 import { LegalBasisCatalog } from '@samhandling/policy';
 import type { PersonOverview, ProjectionRuntime } from '@samhandling/projections';
 import { PROJECTIONS } from '../reads/reads.providers';
@@ -47,10 +47,13 @@ export class AuditService {
     });
   }
 
-  /** The whole chain, whoever's records: integrity is a property of the log, not of a scope. */
-  verify(caller: Caller) {
-    officerScope(caller, this.directory);
-    return this.log.verify();
+  /**
+   * Walks the whole chain, whoever's records: integrity is a property of the log, not of a scope.
+   * The answer gives the officer's own figures only (see ScopedChainVerification).
+   */
+  async verify(caller: Caller): Promise<ScopedChainVerification> {
+    const scope = officerScope(caller, this.directory);
+    return this.trail.verification(scope, await this.log.verify());
   }
 
   /** Checks scope and filters before the caller starts writing a response, then pages through. */

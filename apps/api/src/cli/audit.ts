@@ -2,7 +2,7 @@
  * Talks to the API over HTTP, which works for PostgreSQL and the embedded PGlite alike (PGlite
  * admits one process: the API's). Usage: npm run audit -- --help */
 import { writeFileSync } from 'node:fs';
-import { DisclosureLog, type AuditPage, type AuditRecord, type ChainVerification } from '@samhandling/audit';
+import { DisclosureLog, type AuditPage, type AuditRecord, type ChainVerification, type ScopedChainVerification } from '@samhandling/audit';
 import { PgSqlClient } from '@samhandling/event-store';
 import { EXIT, filterParams, parseCli, UsageError, USAGE, type CliOptions } from './audit-args';
 
@@ -27,7 +27,7 @@ export async function runAuditCli(argv: string[], io: CliIo = processIo): Promis
     if (command === 'verify' && options['database-url']) return reportVerification(await verifyDirect(options), options, io);
     const api = client(options, io.env);
     switch (command) {
-      case 'verify': return reportVerification(await api.json<ChainVerification>('/audit/verify'), options, io);
+      case 'verify': return reportScopedVerification(await api.json<ScopedChainVerification>('/audit/verify'), options, io);
       case 'query': return await query(api, options, io);
       case 'export': return await exportRecords(api, options, io);
       case 'report': return await report(api, options, io);
@@ -84,6 +84,26 @@ function reportVerification(result: ChainVerification, options: CliOptions, io: 
   else {
     io.out(`BROKEN: disclosure chain broken at record ${result.brokenAt}: ${PROBLEMS[result.problem] ?? result.problem}.\n`);
     io.out(`${result.records > 0 ? `Records 1–${result.records} verify` : 'No record verifies'}; from record ${result.brokenAt} on nothing is proven.\n`);
+  }
+  return result.ok ? EXIT.ok : EXIT.brokenChain;
+}
+
+const CAUSES: Record<string, string> = {
+  hash_mismatch: 'a record no longer matches its hash: it was altered after it was written',
+  broken_link: 'a record does not point to the one before it: records were reordered, replaced or inserted',
+  missing_record: 'a record is missing: it was deleted',
+};
+
+/** The API checks the whole chain but tells an officer only their scope's figures. */
+function reportScopedVerification(result: ScopedChainVerification, options: CliOptions, io: CliIo): number {
+  if (options.json) io.out(`${JSON.stringify(result)}\n`);
+  else if (result.ok) {
+    io.out(`OK: disclosure chain intact; ${result.records} record(s) in your scope${result.lastHash ? `, latest #${result.lastSeq} with hash ${result.lastHash}` : ''}\n`);
+  } else {
+    io.out(`BROKEN: disclosure chain broken: ${CAUSES[result.problem] ?? result.problem}.\n`);
+    io.out(result.firstUnproven === null
+      ? `All ${result.records} record(s) in your scope come before the break and verify.\n`
+      : `${result.verified} of the ${result.records} record(s) in your scope verify; from your record #${result.firstUnproven} on nothing is proven.\n`);
   }
   return result.ok ? EXIT.ok : EXIT.brokenChain;
 }

@@ -1,6 +1,7 @@
 import { envFlag, envInteger, platformConfig, type PlatformConfig } from '@samhandling/config';
 import { kafkaSettings, type KafkaSettings } from '@samhandling/messaging';
 import { schedulerSettings, type SchedulerConfig } from '../follow-up/scheduler-config';
+import { httpSettings, type HttpSettings } from '../http/http-settings';
 
 /** Everything the API reads from its environment, read once at start-up: the platform's settings and its own. */
 export interface AppConfig extends PlatformConfig {
@@ -23,6 +24,8 @@ export interface AppConfig extends PlatformConfig {
    * where the relay runs as its own process (apps/relay).
    */
   relayInProcess: boolean;
+  /** Security headers, rate limit, long-poll cap (TRUST_PROXY, RATE_LIMIT_PER_MINUTE, FEED_MAX_WAITING_PER_AGENCY). */
+  http: HttpSettings;
 }
 
 export interface InboxConfig {
@@ -56,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     scheduler: schedulerSettings(env),
     relayInProcess: envFlag(env, 'RELAY_IN_PROCESS', !env.DATABASE_URL),
+    http: httpSettings(env),
   };
 }

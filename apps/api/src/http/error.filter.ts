@@ -83,6 +83,7 @@ function codeFor(status: number): string {
     case 403: return 'AUTH.FORBIDDEN';
     case 404: return 'REQUEST.NOT_FOUND';
     case 413: return 'REQUEST.TOO_LARGE';
+    case 429: return 'RATE_LIMITED';
     default: return `HTTP.${status}`;
   }
 }

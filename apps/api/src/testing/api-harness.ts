@@ -34,11 +34,14 @@ export class ApiHarness {
     private readonly dataDir: string,
   ) {}
 
-  /** The in-process relay is off unless asked for, so tests that count disclosure records see only their own. */
-  static async start(options: { relayInProcess?: boolean } = {}): Promise<ApiHarness> {
+  /**
+   * The in-process relay is off unless asked for, so tests that count disclosure records see only
+   * their own. `env` is read as the API's environment would be, e.g. { RATE_LIMIT_PER_MINUTE: '5' }.
+   */
+  static async start(options: { relayInProcess?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<ApiHarness> {
     const dataDir = mkdtempSync(join(tmpdir(), 'samhandling-api-'));
     const config: AppConfig = {
-      ...loadConfig({}),
+      ...loadConfig(options.env ?? {}),
       dataDir,
       databaseUrl: undefined,
       agencyDirectoryFile: join(REPO_ROOT, 'config', 'agencies.json'),
