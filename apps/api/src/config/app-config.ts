@@ -35,6 +35,8 @@ export interface InboxConfig {
   /** Partitions and replication of inbox and dead-letter topics created at start. */
   partitions: number;
   replicationFactor: number;
+  /** Tries at a message that fails for a reason other than an outage before it is dead-lettered (INBOX_MAX_ATTEMPTS). */
+  maxAttempts: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -56,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       groupId: env.INBOX_GROUP_ID || `samhandling-inbox-${schema}`,
       partitions: envInteger(env, 'INBOX_TOPIC_PARTITIONS', 3),
       replicationFactor: envInteger(env, 'KAFKA_REPLICATION_FACTOR', 1),
+      maxAttempts: envInteger(env, 'INBOX_MAX_ATTEMPTS', 5),
     },
     scheduler: schedulerSettings(env),
     relayInProcess: envFlag(env, 'RELAY_IN_PROCESS', !env.DATABASE_URL),

@@ -8,6 +8,8 @@ export const DLQ_HEADERS = {
   message: 'samhandling-error-message',
   status: 'samhandling-error-status',
   details: 'samhandling-error-details',
+  cause: 'samhandling-error-cause',
+  attempts: 'samhandling-attempts',
   topic: 'samhandling-original-topic',
   partition: 'samhandling-original-partition',
   offset: 'samhandling-original-offset',
@@ -23,11 +25,15 @@ export interface DeadLetter {
   original: KafkaMessage;
   messageId?: string;
   error: ErrorBody;
+  /** For a message that kept failing: how often it was tried, and why it failed the last time. */
+  attempts?: number;
+  cause?: string;
 }
 
 /**
  * A refused message as its agency's system will read it: the original key, value and headers,
- * plus what HTTP would have answered (code, message, status, field errors) and where it came from.
+ * plus what HTTP would have answered (code, message, status, field errors) and where it came from;
+ * for a message that kept failing, also how often it was tried and the last failure's cause.
  */
 export function deadLetterMessage(letter: DeadLetter): Message {
   const { original, error } = letter;
@@ -43,6 +49,8 @@ export function deadLetterMessage(letter: DeadLetter): Message {
     [DLQ_HEADERS.agency]: letter.agency,
     ...(error.details !== undefined ? { [DLQ_HEADERS.details]: JSON.stringify(error.details) } : {}),
     ...(letter.messageId ? { [DLQ_HEADERS.messageId]: letter.messageId } : {}),
+    ...(letter.attempts !== undefined ? { [DLQ_HEADERS.attempts]: String(letter.attempts) } : {}),
+    ...(letter.cause !== undefined ? { [DLQ_HEADERS.cause]: letter.cause } : {}),
   });
   return { key: original.key, value: original.value, headers };
 }

@@ -2,11 +2,11 @@ import type { PipeTransform } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaJSError, type Consumer, type EachMessagePayload, type Kafka, type KafkaMessage } from 'kafkajs';
 import { notFound } from '@samhandling/domain';
-import { errorSummary } from '@samhandling/event-store';
+import { errorSummary, isStoreOutage } from '@samhandling/event-store';
 import { deadLetterTopic, ensureTopics, inboxAgency, inboxTopic } from '@samhandling/messaging';
 import type { CommandResult } from '../commands/handle-command';
 import { describeError, type ErrorBody } from '../http/error.filter';
-import { DeadLetterWriter } from './dead-letter';
+import { DeadLetterWriter, type DeadLetter } from './dead-letter';
 import type { BusMessage } from './inbox-commands';
 import { messageIdOf, parseInboxMessage, toBusMessage } from './inbox-message';
 
@@ -39,21 +39,37 @@ export interface InboxConsumerOptions {
   logger: InboxLogger;
   partitions?: number;
   replicationFactor?: number;
-  /** Back-off while a message fails for a transient reason (database or broker away). */
-  retry?: { initialMs?: number; maxMs?: number };
+  /**
+   * Back-off between attempts at one message. While the store is away (see isStoreOutage) or the
+   * dead-letter topic cannot be written, a message is retried without limit; one that fails
+   * `maxAttempts` times (default 5) for any other reason is dead-lettered, so that it does not
+   * hold up the messages behind it on its partition.
+   */
+  retry?: { initialMs?: number; maxMs?: number; maxAttempts?: number };
   onOutcome?(outcome: InboxOutcome): void;
 }
 
 /**
  * What HTTP would answer with a 4xx: the message can never succeed as it is, so it is
- * dead-lettered. Anything else — the database or broker away, writers racing past the retry
- * budget, a bug — is retried, and the offset stays where it is: such a message is not lost.
+ * dead-lettered at once. Anything else — the database away, writers racing past the retry
+ * budget, a value the database refuses, a bug — is retried, and the offset stays where it is.
  */
 export function refusalOf(error: unknown): ErrorBody | undefined {
   const body = describeError(error);
   if (!body || body.statusCode >= 500 || body.error === 'STORE.WRONG_EXPECTED_REVISION') return undefined;
   return body;
 }
+
+/** The dead letter of a message that kept failing for a reason other than an outage. */
+export function unprocessable(attempts: number): ErrorBody {
+  return {
+    statusCode: 500,
+    error: 'INBOX.NOT_PROCESSED',
+    message: `The message failed ${attempts} times, and not because the database was away; it was not stored`,
+  };
+}
+
+type Decision = { outcome: InboxOutcome; letter?: DeadLetter };
 
 /**
  * Consumes `samhandling.inbox.<agency>.v1` for every agency: each message becomes the command its
@@ -103,15 +119,27 @@ export class InboxConsumer {
   private async handle({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
     const initial = this.options.retry?.initialMs ?? 200;
     const max = this.options.retry?.maxMs ?? 10_000;
-    let outcome: InboxOutcome;
+    const maxAttempts = this.options.retry?.maxAttempts ?? 5;
+    const at = `${topic}[${partition}]@${message.offset}`;
+    let decision: Decision | undefined;
+    let failures = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        outcome = await this.process(topic, partition, message);
+        // Once decided, only the dead letter's write is retried: its reason stays the first one.
+        decision ??= await this.decide(topic, partition, message);
+        if (decision.letter) await this.deadLetters.write(decision.letter);
         break;
       } catch (error) {
         const delay = Math.min(max, initial * 2 ** (attempt - 1));
+        const outage = decision !== undefined || isStoreOutage(error);
+        if (!outage) failures++;
+        if (!outage && failures >= maxAttempts) {
+          decision = this.poisoned(topic, partition, message, error, failures);
+          if (decision) continue;
+        }
         if (!this.stopping.signal.aborted) {
-          this.options.logger.warn(`${topic}[${partition}]@${message.offset} not processed (${errorSummary(error)}); attempt ${attempt}, again in ${delay} ms`);
+          const why = decision ? 'the dead-letter topic cannot be written' : outage ? 'the store is unavailable' : `failure ${failures} of ${maxAttempts} before the dead-letter topic`;
+          this.options.logger.warn(`${at} not processed (${errorSummary(error)}), ${why}; attempt ${attempt}, again in ${delay} ms`);
           await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
         }
         // Thrown, not returned: kafkajs must not count the message as consumed. Retriable, so that
@@ -120,12 +148,16 @@ export class InboxConsumer {
         await heartbeat();
       }
     }
+    const { outcome, letter } = decision;
+    if (letter?.attempts) this.options.logger.error(`${at} dead-lettered after ${letter.attempts} attempts: ${letter.cause}`);
+    // Code and status only: a refusal's message can quote the command.
+    else if (letter) this.options.logger.warn(`${at} dead-lettered: ${letter.error.error} (${letter.error.statusCode})`);
     await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     this.options.onOutcome?.(outcome);
   }
 
-  /** Appends, or dead-letters a refusal; throws (to be retried) when neither could be done. */
-  private async process(topic: string, partition: number, message: KafkaMessage): Promise<InboxOutcome> {
+  /** Appends, or decides to dead-letter a refusal; throws when the message could not be decided. */
+  private async decide(topic: string, partition: number, message: KafkaMessage): Promise<Decision> {
     const agency = inboxAgency(topic);
     const messageId = messageIdOf(message.value);
     const where = { topic, partition, offset: message.offset, agency, messageId };
@@ -133,14 +165,23 @@ export class InboxConsumer {
       if (!agency || !this.options.agencies.includes(agency)) throw notFound('AGENCY.NOT_FOUND', `${topic} is not the inbox of an agency in the directory`);
       const parsed = await parseInboxMessage(message.value, this.options.validation);
       const result = await this.options.execute(toBusMessage(parsed, agency));
-      return { ...where, outcome: result.replayed ? 'replayed' : 'appended' };
+      return { outcome: { ...where, outcome: result.replayed ? 'replayed' : 'appended' } };
     } catch (error) {
       const refusal = refusalOf(error);
       if (!refusal || !agency) throw error;
-      await this.deadLetters.write({ agency, topic, partition, original: message, messageId, error: refusal });
-      // Code and status only: a refusal's message can quote the command.
-      this.options.logger.warn(`${topic}[${partition}]@${message.offset} dead-lettered: ${refusal.error} (${refusal.statusCode})`);
-      return { ...where, outcome: 'dead-lettered', error: refusal };
+      return { outcome: { ...where, outcome: 'dead-lettered', error: refusal }, letter: { agency, topic, partition, original: message, messageId, error: refusal } };
     }
+  }
+
+  /** The dead letter of a poison message; undefined when its topic names no agency to send it to. */
+  private poisoned(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number): Decision | undefined {
+    const agency = inboxAgency(topic);
+    if (!agency) return undefined;
+    const messageId = messageIdOf(message.value);
+    const body = unprocessable(attempts);
+    return {
+      outcome: { topic, partition, offset: message.offset, agency, messageId, outcome: 'dead-lettered', error: body },
+      letter: { agency, topic, partition, original: message, messageId, error: body, attempts, cause: errorSummary(error) },
+    };
   }
 }

@@ -157,9 +157,11 @@ describe('inbox settings', () => {
     expect(loadConfig({}).kafka).toBeUndefined();
     const on = loadConfig({ KAFKA_BROKERS: 'k1:9092, k2:9092', DATABASE_SCHEMA: 'prod' });
     expect(on.kafka?.brokers).toEqual(['k1:9092', 'k2:9092']);
-    expect(on.inbox).toEqual({ enabled: true, groupId: 'samhandling-inbox-prod', partitions: 3, replicationFactor: 1 });
+    expect(on.inbox).toEqual({ enabled: true, groupId: 'samhandling-inbox-prod', partitions: 3, replicationFactor: 1, maxAttempts: 5 });
     expect(loadConfig({ KAFKA_BROKERS: 'k1:9092', INBOX_ENABLED: 'false' }).inbox.enabled).toBe(false);
     expect(loadConfig({ INBOX_GROUP_ID: 'blue', INBOX_TOPIC_PARTITIONS: '6' }).inbox).toMatchObject({ groupId: 'blue', partitions: 6 });
     expect(() => loadConfig({ INBOX_TOPIC_PARTITIONS: 'many' })).toThrow(/INBOX_TOPIC_PARTITIONS/);
+    expect(loadConfig({ INBOX_MAX_ATTEMPTS: '3' }).inbox.maxAttempts).toBe(3);
+    expect(() => loadConfig({ INBOX_MAX_ATTEMPTS: '0' })).toThrow(/INBOX_MAX_ATTEMPTS/);
   });
 });

@@ -62,7 +62,7 @@ export class InProcessInbox implements OnApplicationBootstrap, OnModuleDestroy {
     for (let attempt = 1; !this.stopping.signal.aborted; attempt++) {
       const consumer = new InboxConsumer({
         kafka: createKafka(kafka!), agencies, groupId: inbox.groupId, validation: this.validation,
-        partitions: inbox.partitions, replicationFactor: inbox.replicationFactor,
+        partitions: inbox.partitions, replicationFactor: inbox.replicationFactor, retry: { maxAttempts: inbox.maxAttempts },
         execute: (message) => this.bus.execute<typeof message, CommandResult>(message),
         logger: this.logger,
         onOutcome: (outcome) => this.listeners.forEach((listener) => listener(outcome)),
