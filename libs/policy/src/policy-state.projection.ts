@@ -6,6 +6,8 @@ import { evolveSubjectPolicy, initialSubjectPolicyState, policySubjectOf, type L
  */
 export const policyStateProjection = {
   name: 'policy-state',
+  // 2: consents carry who recorded them, their assurance and each discloser's answer; concerns raised.
+  version: 2,
   categories: [],
   keyOf: (event: LogEvent): string[] => {
     const subjectId = policySubjectOf(event);

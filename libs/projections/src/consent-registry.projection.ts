@@ -30,6 +30,8 @@ export interface ConsentRegistry {
 /** Every consent (and objection) a person gave, with its full terms and history. */
 export const consentRegistryProjection: Projection<ConsentRegistry> = {
   name: 'consent-registry',
+  // 2: confirmations and rejections in each consent's history.
+  version: 2,
   // A guardian's or representative's name identifies the family.
   categories: ['identity', 'family_situation'],
   keyOf(event) {

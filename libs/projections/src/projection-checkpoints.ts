@@ -59,6 +59,26 @@ export class ProjectionCheckpoints {
   }
 
   /** Back to zero for a rebuild, under the same lock, so no other runtime's commit lands in between. */
+  /**
+   * Drops the states of every projection folded by another version than it declares, so they are
+   * folded again from the start; records the version. Before load(), in one transaction.
+   */
+  async refold(tx: SqlExecutor, versions: ReadonlyMap<string, number>, clear: (tx: SqlExecutor, name: string) => Promise<void>): Promise<string[]> {
+    await this.lock(tx);
+    const refolded: string[] = [];
+    for (const [name, version] of versions) {
+      const key = `${checkpointName(name)}:version`;
+      const rows = await tx.query<{ position: string | number }>(`SELECT position FROM ${this.schema}.checkpoints WHERE name = $1`, [key]);
+      const stored = rows.length === 0 ? 1 : Number(rows[0].position);
+      if (stored === version) continue;
+      await this.store.store(checkpointName(name), 0, tx);
+      await clear(tx, name);
+      await this.store.store(key, version, tx);
+      refolded.push(name);
+    }
+    return refolded;
+  }
+
   async reset(tx: SqlExecutor, name: string): Promise<void> {
     await this.lock(tx);
     await this.store.store(checkpointName(name), 0, tx);

@@ -48,6 +48,7 @@ export class ProjectionRuntime {
     if (names.some((n) => typeof n !== 'string' || n.length === 0)) throw new Error('Every projection needs a non-empty name');
     const runtime = new ProjectionRuntime(store, projections, options);
     await runtime.table.ensure();
+    await runtime.refoldChangedVersions();
     await runtime.checkpoints.load();
     runtime.subscribe();
     return runtime;
@@ -91,6 +92,12 @@ export class ProjectionRuntime {
       if (this.stopped) reject(new Error('ProjectionRuntime stopped before catching up'));
       else this.waiters.push({ position: after, resolve, reject });
     });
+  }
+
+  /** Projections whose stored states another version folded start again from the log's beginning. */
+  private async refoldChangedVersions(): Promise<void> {
+    const versions = new Map(this.projections.map((p) => [p.name, p.version ?? 1] as const));
+    await this.store.sqlClient.transaction((tx) => this.checkpoints.refold(tx, versions, (t, name) => this.table.clear(t, name)));
   }
 
   /** Drops a projection's states and checkpoint and replays the log into it; resolves when it has caught up. */

@@ -25,6 +25,11 @@ export interface KeyContext {
 export interface Projection<S> {
   /** e.g. 'person-overview'; names the checkpoint `projections:<name>` too. */
   name: string;
+  /**
+   * Bump when `evolve` or the state's shape changes: a runtime finding states folded by another
+   * version drops them and folds the log again from the start (default 1).
+   */
+  version?: number;
   /** Categories its content may carry (documentation, and the policy's first filter). */
   categories: DataCategory[];
   /** Which state keys an event touches (subject id, or agency id for the referral board); [] ignores it. */

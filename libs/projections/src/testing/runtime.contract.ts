@@ -70,6 +70,24 @@ export function projectionRuntimeContract(harness: RuntimeHarness): void {
     await store.close();
   }, TIMEOUT);
 
+  it('folds a projection again from the start when it declares a new version, and only then', async () => {
+    await append(store, scenario('amina'));
+    const v1 = counter('versioned');
+    await (await start([v1])).catchUp();
+    const events = (await store.readAll({ after: 0, limit: 100_000 })).length;
+    expect(await runtimes[0].get<Count>('versioned', 'all')).toEqual({ count: events });
+    await reopen();
+    // Version 2 counts twice per event: its states must come from its own fold, not version 1's.
+    const v2: Projection<Count> = { ...v1, version: 2, evolve: (s) => ({ count: s.count + 2 }) };
+    await (await start([v2])).catchUp();
+    expect(await runtimes[0].get<Count>('versioned', 'all')).toEqual({ count: 2 * events });
+    await reopen();
+    const calls = { n: 0 };
+    await (await start([counted(v2, calls)])).catchUp();
+    expect(calls.n).toBe(0);
+    expect(await runtimes[0].get<Count>('versioned', 'all')).toEqual({ count: 2 * events });
+  }, TIMEOUT);
+
   it('catches up from the log to the same states a pure fold gives', async () => {
     await append(store, [...scenario('amina'), ...scenario('omar')]);
     const runtime = await start(BUILT_IN_PROJECTIONS);
