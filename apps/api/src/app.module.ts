@@ -1,5 +1,5 @@
-import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
@@ -10,6 +10,9 @@ import { ConsentsController } from './consents/consents.controller';
 import { ContactsController } from './contacts/contacts.controller';
 import { ErrorFilter } from './http/error.filter';
 import { HealthController } from './http/health.controller';
+import { SafeValidationPipe } from './http/validation.pipe';
+import { NoBodyInterceptor } from './http/no-body.interceptor';
+import { StoreOutageInterceptor, StoreOutageMonitor } from './http/store-outage';
 import { ReferralsController } from './referrals/referrals.controller';
 import { StoreModule } from './store/store.module';
 import { SubjectsController } from './subjects/subjects.controller';
@@ -23,7 +26,7 @@ import { inboxProviders } from './inbox/inbox.providers';
 import { FollowUpModule } from './follow-up/follow-up.module';
 
 /** Unknown fields are refused, not dropped: a typo in a field name must not pass silently. */
-export const validationPipe = new ValidationPipe({
+export const validationPipe = new SafeValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,
@@ -45,6 +48,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        StoreOutageMonitor, { provide: APP_INTERCEPTOR, useClass: StoreOutageInterceptor }, { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor },
         SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler, ReReferralHandler,
         ...readProviders, ProjectionsShutdown, ReadService,
         ...auditProviders,
