@@ -12,7 +12,7 @@ import { ErrorFilter } from './http/error.filter';
 import { HealthController } from './http/health.controller';
 import { SafeValidationPipe } from './http/validation.pipe';
 import { NoBodyInterceptor } from './http/no-body.interceptor';
-import { StoreOutageInterceptor, StoreOutageMonitor } from './http/store-outage';
+import { StoreOutageMonitor } from './http/store-outage';
 import { ReferralsController } from './referrals/referrals.controller';
 import { StoreModule } from './store/store.module';
 import { SubjectsController } from './subjects/subjects.controller';
@@ -48,7 +48,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
-        StoreOutageMonitor, { provide: APP_INTERCEPTOR, useClass: StoreOutageInterceptor }, { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor },
+        StoreOutageMonitor, { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor },
         SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler, ReReferralHandler,
         ...readProviders, ProjectionsShutdown, ReadService,
         ...auditProviders,
