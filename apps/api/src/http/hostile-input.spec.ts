@@ -143,8 +143,11 @@ describe('HTTP API: hostile input is a coded 4xx, never a 500, and appends nothi
       const res = await api.http.get('/feed').set('Authorization', `Bearer ${await api.token('oslo-refugee')}`).set('Content-Type', 'application/json').send('{"after":5}');
       expect({ status: res.status, code: res.body.error }).toEqual({ status: 400, code: 'REQUEST.BODY_NOT_ALLOWED' });
     });
-    it('without a body, the same endpoint answers as before (404: no such referral)', async () => {
-      expect((await api.post(`/referrals/${randomUUID()}/acknowledgement`, undefined, { as: 'oslo-health' })).status).toBe(404);
+    it('another media type → 400 REQUEST.BODY_NOT_ALLOWED', async () => {
+      await refused(() => raw(`/referrals/${randomUUID()}/acknowledgement`, 'seen', { 'Content-Type': 'text/plain' }), 400, 'REQUEST.BODY_NOT_ALLOWED');
+    });
+    it.each([['no body', undefined], ['{}, which says nothing', {}]])('with %s, the same endpoint answers as before (404: no such referral)', async (_name, body) => {
+      expect((await api.post(`/referrals/${randomUUID()}/acknowledgement`, body, { as: 'oslo-health' })).status).toBe(404);
     });
   });
 

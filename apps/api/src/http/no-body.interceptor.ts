@@ -32,8 +32,14 @@ export class NoBodyInterceptor implements NestInterceptor {
   }
 }
 
-/** A body is announced by a non-zero Content-Length or by chunked transfer. */
+/**
+ * Something was said: a parsed JSON body other than `{}` (which many clients send by habit and
+ * which says nothing), or an unparsed one (another media type) announced by a non-zero
+ * Content-Length or chunked transfer.
+ */
 function hasBody(request: Request): boolean {
+  const body: unknown = request.body;
+  if (body !== undefined && body !== null) return !(typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
   const length = request.headers['content-length'];
   return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
 }
