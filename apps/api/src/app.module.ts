@@ -1,5 +1,5 @@
-import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
@@ -12,6 +12,9 @@ import { PendingConsents } from './consents/pending-consents';
 import { ContactsController } from './contacts/contacts.controller';
 import { ErrorFilter } from './http/error.filter';
 import { HealthController } from './http/health.controller';
+import { SafeValidationPipe } from './http/validation.pipe';
+import { NoBodyInterceptor } from './http/no-body.interceptor';
+import { StoreOutageMonitor } from './http/store-outage';
 import { ReferralsController } from './referrals/referrals.controller';
 import { StoreModule } from './store/store.module';
 import { SubjectsController } from './subjects/subjects.controller';
@@ -26,7 +29,7 @@ import { FollowUpModule } from './follow-up/follow-up.module';
 import { AgencyRateLimitGuard, rateLimitModule } from './http/rate-limit';
 
 /** Unknown fields are refused, not dropped: a typo in a field name must not pass silently. */
-export const validationPipe = new ValidationPipe({
+export const validationPipe = new SafeValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,
@@ -50,7 +53,8 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AgencyRateLimitGuard },
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
-        WriterCheck, PendingConsents, SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler, ReReferralHandler,
+        WriterCheck, PendingConsents, StoreOutageMonitor, { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor },
+        SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler, ReReferralHandler,
         ...readProviders, ProjectionsShutdown, ReadService,
         ...auditProviders,
         ...inboxProviders(validationPipe),

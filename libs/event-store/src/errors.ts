@@ -35,13 +35,14 @@ export class InvalidAppendError extends EventStoreError {
 }
 
 /** Node's socket errors for a database that cannot be reached, or went away mid-conversation. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /** What pg, pg-pool and PGlite say, without a code, when the connection or the database is gone. */
 const GONE = [
   /^Connection terminated/, // unexpectedly, or due to connection timeout
   /^timeout exceeded when trying to connect$/,
   /^Query read timeout$/,
   /is not queryable$/, // a client that had a connection error, or was closed
+  /^Client has encountered a connection error/,
   /^Cannot use a pool after calling end on the pool$/,
   /^PGlite is clos(ed|ing)$/,
 ];

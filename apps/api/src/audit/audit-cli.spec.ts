@@ -75,7 +75,7 @@ describe('npm run audit (the CLI against a listening API on PGlite)', () => {
     expect((await run('--help')).code).toBe(0);
     const caseworker = await auditClient(api, 'oslo-health', []).token();
     expect(await run('query', '--url', url, '--token', caseworker)).toMatchObject({ code: 1, err: expect.stringContaining('HTTP 403 AUTH.ROLE_REQUIRED') });
-    expect(await run('query', '--limit', '9999', ...connect())).toMatchObject({ code: 1, err: expect.stringContaining('limit must not be greater than 500') });
+    expect(await run('query', '--limit', '9999', ...connect())).toMatchObject({ code: 1, err: expect.stringContaining('limit must be a whole number from 1 to 500') });
     expect(await run('verify', '--url', 'http://127.0.0.1:9', '--token', token)).toMatchObject({ code: 1, err: expect.stringContaining('cannot reach the API') });
   });
 

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { DATA_CATEGORIES, type DataCategory } from '@samhandling/domain';
 import { DISCLOSURE_KINDS, type DisclosureKind } from '@samhandling/audit';
+import { DATE_OR_DATE_TIME, IsDateOrDateTime, IsWholeNumber } from '../http/formats';
 
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 /** `paa-13b-1-7`, `legal:paa-13b-1-7@2026-01`, `consent:<id>` or `referral:<id>`. */
@@ -21,13 +21,13 @@ export class DisclosureFiltersDto {
 
   @ApiPropertyOptional({ enum: DATA_CATEGORIES }) @IsOptional() @IsIn(DATA_CATEGORIES) category?: DataCategory;
   @ApiPropertyOptional({ enum: DISCLOSURE_KINDS }) @IsOptional() @IsIn(DISCLOSURE_KINDS) kind?: DisclosureKind;
-  @ApiPropertyOptional({ description: 'occurredAt ≥ from', example: '2026-01-01' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ description: 'occurredAt < to', example: '2026-07-01' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) after?: number;
+  @ApiPropertyOptional({ description: `occurredAt ≥ from; ${DATE_OR_DATE_TIME}`, example: '2026-01-01' }) @IsOptional() @IsDateOrDateTime() from?: string;
+  @ApiPropertyOptional({ description: `occurredAt < to; ${DATE_OR_DATE_TIME}`, example: '2026-07-01' }) @IsOptional() @IsDateOrDateTime() to?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', minimum: 0 }) @IsOptional() @IsWholeNumber('after', 0) after?: number;
 }
 
 export class DisclosureQueryDto extends DisclosureFiltersDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @IsWholeNumber('limit', 1, 500) limit?: number;
 }
 
 export class ExportQueryDto extends DisclosureFiltersDto {
@@ -36,8 +36,8 @@ export class ExportQueryDto extends DisclosureFiltersDto {
 
 export class BreakGlassQueueDto {
   @ApiPropertyOptional({ enum: ['pending', 'reviewed'], default: 'pending' }) @IsOptional() @IsIn(['pending', 'reviewed']) status?: 'pending' | 'reviewed';
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) after?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', minimum: 0 }) @IsOptional() @IsWholeNumber('after', 0) after?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @IsWholeNumber('limit', 1, 500) limit?: number;
 }
 
 export class ReviewDto {
@@ -55,7 +55,7 @@ export class PostponementDto {
   reason: string;
 
   @ApiProperty({ example: '2027-03-01', description: 'When the entry becomes visible to the person; must be in the future' })
-  @IsISO8601({ strict: true })
+  @IsDateOrDateTime()
   visibleFrom: string;
 }
 

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min,
   Validate, ValidateNested, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface,
 } from 'class-validator';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, type AgencyKind, type DataCategory, type Purpose } from '@samhandling/domain';
+import { IsDateOrDateTime } from '../http/formats';
 
 export class GrantorDto {
   @ApiProperty({ enum: ['self', 'guardian', 'representative'] }) @IsIn(['self', 'guardian', 'representative']) kind: 'self' | 'guardian' | 'representative';
@@ -72,8 +73,8 @@ export class GiveConsentDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(PURPOSES.length) @IsIn(PURPOSES, { each: true })
   purposes: Purpose[];
 
-  @ApiProperty() @IsISO8601({ strict: true }) validFrom: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) validUntil?: string;
+  @ApiProperty() @IsDateOrDateTime() validFrom: string;
+  @ApiPropertyOptional() @IsOptional() @IsDateOrDateTime() validUntil?: string;
   @ApiProperty({ type: EvidenceDto }) @ValidateNested() @Type(() => EvidenceDto) @IsDefined() evidence: EvidenceDto;
   @ApiProperty() @IsBoolean() interpreterUsed: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(2, 50) interpreterLanguage?: string;

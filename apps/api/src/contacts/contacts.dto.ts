@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { CONTACT_CHANNELS, DATA_CATEGORIES, type ContactChannel, type DataCategory } from '@samhandling/domain';
+import { IsDateOrDateTime } from '../http/formats';
 
 export class RecordContactDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() contactId: string;
-  @ApiProperty({ example: '2026-11-20T09:30:00Z' }) @IsISO8601({ strict: true }) occurredAt: string;
+  @ApiProperty({ example: '2026-11-20T09:30:00Z' }) @IsDateOrDateTime() occurredAt: string;
   @ApiProperty({ enum: CONTACT_CHANNELS }) @IsIn(CONTACT_CHANNELS) channel: ContactChannel;
 
   @ApiProperty({ enum: DATA_CATEGORIES, isArray: true })

@@ -2,7 +2,9 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { DomainError } from '@samhandling/domain';
-import { errorSummary, EventStoreError } from '@samhandling/event-store';
+import { errorSummary, EventStoreError, isStoreOutage } from '@samhandling/event-store';
+import { describeBodyParserError } from './body-parsing';
+import { OUTAGE_RETRY_AFTER_SECONDS, StoreOutageMonitor } from './store-outage';
 
 const STATUS: Record<string, number> = {
   validation: HttpStatus.BAD_REQUEST,
@@ -10,6 +12,8 @@ const STATUS: Record<string, number> = {
   conflict: HttpStatus.CONFLICT,
   forbidden: HttpStatus.FORBIDDEN,
 };
+
+const STORE_UNAVAILABLE = 'STORE.UNAVAILABLE';
 
 export interface ErrorBody {
   statusCode: number;
@@ -22,16 +26,23 @@ export interface ErrorBody {
 
 /**
  * One place where errors become HTTP: coded domain and store errors keep their code and message;
- * validation failures list every field; anything unexpected is a 500 with an id to find in the
- * log — and neither the body nor the log line carries the request's personal data.
+ * validation failures list every field; a database outage is a 503 with Retry-After, logged once
+ * per outage (StoreOutageMonitor); anything unexpected is a 500 with an id to find in the log —
+ * and neither the body nor the log line carries the request's personal data.
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly outage: StoreOutageMonitor) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
+    if (body.statusCode === 503 && body.error === STORE_UNAVAILABLE) {
+      this.outage.failed(exception);
+      response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
+    }
     response.status(body.statusCode).json(body);
   }
 
@@ -51,6 +62,9 @@ export class ErrorFilter implements ExceptionFilter {
  * inbox describes a refused message exactly as HTTP would answer it.
  */
 export function describeError(exception: unknown): ErrorBody | undefined {
+  if (isStoreOutage(exception)) {
+    return { statusCode: 503, error: STORE_UNAVAILABLE, message: `The event store is unavailable; retry in ${OUTAGE_RETRY_AFTER_SECONDS} seconds (a command with its Idempotency-Key is safe to repeat)` };
+  }
   if (exception instanceof DomainError || exception instanceof EventStoreError) {
     return { statusCode: STATUS[exception.kind], error: exception.code, message: exception.message };
   }
@@ -58,23 +72,21 @@ export function describeError(exception: unknown): ErrorBody | undefined {
     const status = exception.getStatus();
     const res = exception.getResponse();
     if (typeof res === 'object' && res !== null) {
-      const r = res as { error?: string; message?: string | string[]; reason?: string };
+      const r = res as { error?: string; message?: string | string[]; reason?: string; details?: unknown };
       const messages = Array.isArray(r.message) ? r.message : undefined;
       return {
         statusCode: status,
         error: r.error && r.error.includes('.') ? r.error : codeFor(status),
         message: messages ? `Invalid request: ${messages.join('; ')}` : String(r.message ?? exception.message),
-        ...(messages ? { details: messages } : {}),
+        ...(messages ? { details: messages } : r.details !== undefined ? { details: r.details } : {}),
         ...(r.reason ? { reason: r.reason } : {}),
       };
     }
     return { statusCode: status, error: codeFor(status), message: String(res) };
   }
-  const type = (exception as { type?: string })?.type;
-  if (type === 'entity.too.large') return { statusCode: 413, error: 'REQUEST.TOO_LARGE', message: 'Request body exceeds the size limit' };
-  if (type === 'entity.parse.failed') return { statusCode: 400, error: 'REQUEST.MALFORMED_JSON', message: 'Request body is not valid JSON' };
-  return undefined;
+  return describeBodyParserError(exception);
 }
+
 
 function codeFor(status: number): string {
   switch (status) {

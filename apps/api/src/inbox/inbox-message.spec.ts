@@ -75,7 +75,7 @@ describe('inbox messages: parsed and validated like their HTTP twins', () => {
     expect((await refusal(message('ReReferReferral', noDeclined))).details).toEqual(['declinedReferralId must be a UUID']);
     const body = await refusal(message('ReReferReferral', { declinedReferralId: R, to: 'Oslo Health', acknowledgeBy: 'soon', answerBy: '2026-11-15T12:00:00Z' }));
     expect(body).toMatchObject({ statusCode: 400, error: 'REQUEST.INVALID' });
-    expect(body.details).toEqual(expect.arrayContaining(['referralId must be a UUID', 'to must be an agency id', expect.stringMatching(/^acknowledgeBy must be a valid ISO 8601/)]));
+    expect(body.details).toEqual(expect.arrayContaining(['referralId must be a UUID', 'to must be an agency id', expect.stringMatching(/^acknowledgeBy must be YYYY-MM-DD or an RFC 3339 date-time/)]));
   });
 
   it('designates a coordinator as HTTP does: the basis reduced to its kind\'s id, no caseworker unless given', async () => {
@@ -130,6 +130,16 @@ describe('inbox messages: parsed and validated like their HTTP twins', () => {
     expect(messageIdOf(bytes({ id: 'has space' }))).toBeUndefined();
     expect(messageIdOf(bytes({ id: 'm-7', type: 'x' }))).toBe('m-7');
     expect(messageIdOf(bytes('not json'))).toBeUndefined();
+  });
+
+  it('refuses hostile input as HTTP does, with the same code: unstorable text, prototype keys, deep nesting', async () => {
+    const contact = valid.RecordContact as Record<string, unknown>;
+    expect(await refusal(message('RecordContact', { ...contact, summary: 'a\u0000b' }))).toMatchObject({ statusCode: 400, error: 'REQUEST.UNSTORABLE_TEXT', details: ['data.summary'] });
+    expect(await refusal(message('RecordContact', contact, { actor: 'kari\ud800' }))).toMatchObject({ error: 'REQUEST.UNSTORABLE_TEXT', details: ['actor'] });
+    const proto = bytes(JSON.stringify({ id: 'm-p', type: 'RecordContact', actor: 'kari', data: contact }).replace('"data":{', '"data":{"__proto__":{},'));
+    expect(await refusal(proto)).toMatchObject({ error: 'REQUEST.FORBIDDEN_KEY', details: ['data.__proto__'] });
+    const deep = bytes(`{"id":"m-d","type":"RecordContact","actor":"kari","data":{"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`);
+    expect(await refusal(deep)).toMatchObject({ statusCode: 400, error: 'REQUEST.TOO_DEEP' });
   });
 
   it('hashes a message as its HTTP twin: the same data in any order is the same request; other data is not', async () => {

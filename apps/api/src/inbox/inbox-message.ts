@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '@samhandling/audit';
 import { invalid } from '@samhandling/domain';
 import type { CommandContext } from '../commands/handle-command';
+import { refuseHostileInput } from '../http/hostile-input';
 import { INBOX_COMMANDS, type BusMessage, type InboxCommand } from './inbox-commands';
 
 /**
@@ -40,6 +41,8 @@ const refused = (messages: string[]) => new BadRequestException({ error: 'REQUES
 /** Parses and validates a message as the HTTP API would its request; throws what HTTP would answer. */
 export async function parseInboxMessage(value: Buffer | null, validation: PipeTransform): Promise<ParsedInboxMessage> {
   const envelope = parseJson(value);
+  // The whole envelope, not only `data`: the actor and correlation id are stored too (as HTTP, via the pipe).
+  refuseHostileInput(envelope);
   const problems = Object.keys(envelope).filter((k) => !ENVELOPE.has(k)).map((k) => `property ${k} should not exist`);
   const { id, type, actor, data, correlationId } = envelope as Record<string, unknown>;
   if (typeof id !== 'string' || !KEY.test(id)) problems.push('id must be 1–200 visible ASCII characters');
@@ -116,6 +119,8 @@ const isObject = (value: unknown): value is object => typeof value === 'object' 
 
 function validationMessages(error: unknown): string[] {
   if (!(error instanceof HttpException)) throw error;
+  // A coded refusal of the pipe (REQUEST.UNSTORABLE_TEXT, ...) keeps its code, as over HTTP.
+  if ((error.getResponse() as { error?: unknown }).error?.toString().startsWith('REQUEST.')) throw error;
   const message = (error.getResponse() as { message?: string | string[] }).message;
   return Array.isArray(message) ? message : [String(message ?? error.message)];
 }

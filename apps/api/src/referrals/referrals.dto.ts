@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { DATA_CATEGORIES, REFERRAL_PURPOSES, type DataCategory, type Purpose } from '@samhandling/domain';
 import { SharingBasisDto } from '../http/sharing-basis.dto';
+import { IsDateOrDateTime } from '../http/formats';
 
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -23,8 +24,8 @@ export class SendReferralDto {
   })
   @IsOptional() @IsIn(REFERRAL_PURPOSES)
   purpose?: Purpose;
-  @ApiProperty({ description: 'Deadline for the receiving agency to acknowledge' }) @IsISO8601({ strict: true }) acknowledgeBy: string;
-  @ApiProperty({ description: 'Deadline for an answer (accept or decline)' }) @IsISO8601({ strict: true }) answerBy: string;
+  @ApiProperty({ description: 'Deadline for the receiving agency to acknowledge' }) @IsDateOrDateTime() acknowledgeBy: string;
+  @ApiProperty({ description: 'Deadline for an answer (accept or decline)' }) @IsDateOrDateTime() answerBy: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'The declined referral this one follows up' }) @IsOptional() @IsUUID() previousReferralId?: string;
 }
 
@@ -34,8 +35,8 @@ export class ReReferDto {
   @IsOptional() @Matches(AGENCY_ID, { message: 'to must be an agency id' })
   to?: string;
   @ApiPropertyOptional({ maxLength: 4000, description: 'Defaults to the declined referral\'s reason' }) @IsOptional() @IsString() @Length(1, 4000) reason?: string;
-  @ApiProperty() @IsISO8601({ strict: true }) acknowledgeBy: string;
-  @ApiProperty() @IsISO8601({ strict: true }) answerBy: string;
+  @ApiProperty() @IsDateOrDateTime() acknowledgeBy: string;
+  @ApiProperty() @IsDateOrDateTime() answerBy: string;
 }
 
 export class AcceptReferralDto {

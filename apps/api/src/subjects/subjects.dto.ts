@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { HOUSEHOLD_RELATIONS, type HouseholdRelation } from '@samhandling/domain';
 import { SharingBasisDto } from '../http/sharing-basis.dto';
+import { IsDateOrDateTime } from '../http/formats';
 
 export class RegisterSubjectDto {
   @ApiProperty({ format: 'uuid', description: 'Chosen by the caller, so a retried registration is recognisable' })
@@ -36,7 +37,7 @@ export class GrantResidenceDto {
   @Matches(/^\d{4}$/, { message: 'municipality must be a 4-digit municipality number' })
   municipality: string;
 
-  @ApiProperty({ example: '2026-11-01' }) @IsISO8601({ strict: true }) grantedOn: string;
+  @ApiProperty({ example: '2026-11-01' }) @IsDateOrDateTime() grantedOn: string;
 }
 
 export class LinkHouseholdDto {
