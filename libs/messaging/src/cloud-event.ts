@@ -22,6 +22,12 @@ export interface DeliveredEvent<Data = Record<string, unknown>> {
   basis: string[];
   /** Id of the disclosure record covering this delivery. */
   disclosureid: string;
+  /**
+   * Only on a delivery of part of a record (a concern on a health contact, to child welfare): the
+   * data fields withheld, the categories no basis permits. `data` then holds the rest, its
+   * `categories` the permitted ones (as in `categories` here).
+   */
+  redacted?: string[];
 }
 
 export const EVENT_TYPE_PREFIX = 'no.samhandling.';

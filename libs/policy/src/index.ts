@@ -7,3 +7,4 @@ export { AgencyPolicy, COORDINATION_CATEGORIES, COORDINATION_PURPOSES, type Agen
 export { policyStateProjection } from './policy-state.projection';
 export { relianceOn, canRelyOn, namesItsRecorder, type Reliance } from './consent-reliance';
 export { WRITER_RULES, writerRefusal, type WriterRule, type WriterRelation, type WriterFacts, type WriterRefusal, type WrittenCommand } from './writer-rules';
+export { FIELD_CATEGORY, CONTACT_CONTENT_FIELDS, CONTACT_METADATA_FIELDS, shownContentFields, partialCategories, mayBePartial, ownsContent } from './partial-disclosure';

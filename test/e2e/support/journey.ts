@@ -131,11 +131,19 @@ export async function familyJourney(o: JourneyOptions): Promise<void> {
     const steps = (await deliveredTo('oslo-adult-learning', (e) => e.data.referralId === referralId)).map(type);
     expect(steps).toEqual(['ReferralSent', 'ReferralEscalated', 'ReferralAcknowledged', 'ReferralAccepted', 'ReferralCompleted']);
 
-    // 5. The health service sees a child-welfare concern about Sara: shared under the duty to notify, without consent.
-    const concern = await client.command(`/subjects/${sara}/contacts`, 'oslo-health', contact(['child_welfare_concern'], 'Signs of neglect at check-up'));
+    // 5. The health service sees a child-welfare concern about Sara at a health check-up: shared under the duty to
+    // notify, without consent — the concern only, the health part withheld — and with whom it is about.
+    const checkUp = { ...contact(['health', 'child_welfare_concern'], 'Iron deficiency, supplements prescribed'), concerns: ['Signs of neglect at check-up'] };
+    const concern = await client.command(`/subjects/${sara}/contacts`, 'oslo-health', checkUp);
     const concernId = concern.events[0].id;
     const atChildWelfare = await eventually('the concern at child welfare', async () => (await deliveredTo('oslo-child-welfare', (e) => e.id === concernId))[0]);
     expect(atChildWelfare.basis).toEqual([expect.stringMatching(/^legal:duty-to-notify-child-welfare@/)]);
+    expect(atChildWelfare).toMatchObject({ categories: ['child_welfare_concern'], redacted: expect.arrayContaining(['summary', 'actor']) });
+    expect(atChildWelfare.data).toMatchObject({ concerns: ['Signs of neglect at check-up'], categories: ['child_welfare_concern'] });
+    expect(JSON.stringify(atChildWelfare)).not.toContain('Iron deficiency');
+    const whom = await eventually('whom the concern is about, at child welfare', async () =>
+      (await deliveredTo('oslo-child-welfare', (e) => e.subject === sara && type(e) === 'SubjectRegistered'))[0]);
+    expect(whom).toMatchObject({ data: { givenName: 'Sara', birthDate: '2015-09-01' }, categories: ['identity'], basis: [expect.stringMatching(/^legal:duty-to-notify-child-welfare@/)] });
     await settled('oslo-health', concernId);
     expect(await receiversOf(concernId)).toEqual(['oslo-child-welfare', 'oslo-health']);
   }

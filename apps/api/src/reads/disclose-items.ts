@@ -1,5 +1,5 @@
 import { isSpecialCategory, type DataCategory } from '@samhandling/domain';
-import type { AgencyPolicy, Basis, DenialReason, DisclosableRecord } from '@samhandling/policy';
+import { shownContentFields, type AgencyPolicy, type Basis, type DenialReason, type DisclosableRecord } from '@samhandling/policy';
 
 /** One item of a projection that was returned, and why it could be. */
 export interface DisclosedItem {
@@ -32,7 +32,7 @@ export class Disclosing {
    * health information) — with the content fields named as redacted.
    */
   fullOrMetadata<T extends object, M extends object>(
-    path: string, record: DisclosableRecord, value: T, metadata: M, contentFields: string[], metaCategories = metadataCategories(record.categories),
+    path: string, record: DisclosableRecord, value: T, metadata: M, contentFields: readonly string[], metaCategories = metadataCategories(record.categories),
   ) {
     const decision = this.policy.decide(record);
     if (decision.allowed) {
@@ -44,7 +44,7 @@ export class Disclosing {
       if (decision.permittedCategories.length === 0) return this.refuse(record, decision.denial ?? meta.denial);
       // Partly permitted (a concern on a health contact, to child welfare): redacted, not dropped.
       const permitted = decision.permittedCategories;
-      const shown = contentFields.filter((f) => FIELD_CATEGORY[f] !== undefined && permitted.includes(FIELD_CATEGORY[f]!));
+      const shown = shownContentFields(contentFields, permitted);
       this.disclosed.push({ path: `${path}#${permitted.join('+')}`, record: { ...record, categories: permitted }, categories: permitted, bases: decision.bases });
       const content = Object.fromEntries(shown.map((f) => [f, (value as Record<string, unknown>)[f]]));
       return { ...metadata, ...content, categories: permitted, redacted: contentFields.filter((f) => !shown.includes(f)), bases: decision.bases.map(describe) };
@@ -60,14 +60,6 @@ export class Disclosing {
     return undefined;
   }
 }
-
-/**
- * Content fields that belong to one category alone, so a record of several categories can show
- * them when only that category is permitted: a contact's `concerns` are what child welfare is
- * notified of when the contact carries child_welfare_concern. Every other content field (summary,
- * actor) belongs to all of the record's categories, and is shown only with the whole record.
- */
-export const FIELD_CATEGORY: Readonly<Record<string, DataCategory>> = { concerns: 'child_welfare_concern' };
 
 export const metadataCategories = (categories: readonly DataCategory[]): DataCategory[] =>
   ['contact_log', ...categories.filter((c) => isSpecialCategory(c))] as DataCategory[];

@@ -1,4 +1,5 @@
 import { consentStatusAt } from '@samhandling/domain';
+import { CONTACT_CONTENT_FIELDS } from '@samhandling/policy';
 import type { ConsentRegistry, ContactHistory, PersonOverview } from '@samhandling/projections';
 import type { Disclosing } from './disclose-items';
 
@@ -43,7 +44,7 @@ export function contactHistoryView(s: ContactHistory, d: Disclosing) {
     contacts: present(s.contacts.map((c) => d.fullOrMetadata(`contacts/${c.contactId}`,
       { kind: 'contact', subjectId: s.subjectId, ownerAgency: c.ownerAgency, categories: c.categories }, c,
       { contactId: c.contactId, ownerAgency: c.ownerAgency, occurredAt: c.occurredAt, channel: c.channel, interpreterUsed: c.interpreterUsed },
-      ['summary', 'concerns', 'actor'],
+      CONTACT_CONTENT_FIELDS,
     ))),
   };
 }

@@ -1,12 +1,14 @@
 import { disclosureId, type Disclosure, type DisclosureChannel } from '@samhandling/audit';
 import type { RecordedEvent } from '@samhandling/event-store';
 import { basisKey, type AgencyRef, type DisclosableRecord } from '@samhandling/policy';
-import { eventType, type DeliveredEvent } from '../cloud-event';
 import { eventRecord } from './event-record';
 import type { Delivery } from './feed-store';
-import type { PolicyTracker } from './policy-tracker';
+import type { PolicyTracker, TrackedSubject } from './policy-tracker';
 import type { Grant, Recipients } from './recipients';
 import { preferredPurposes } from './preferred-purposes';
+import { partialData } from './redaction';
+import { delivery } from './delivery';
+import { identityWithConcern, signalSubjectOf, type Registrations } from './identity-with-concern';
 
 /** What one batch of the log turns into: the records to write and the messages to send. */
 export interface BatchPlan {
@@ -24,6 +26,11 @@ export interface PlanContext {
   recipients: Recipients;
   agencies: readonly AgencyRef[];
   channel: DisclosureChannel;
+  /**
+   * Where a person's SubjectRegistered is found, so their identity can go with a concern that
+   * opens it (identity-with-concern.ts). Without it, a concern goes without the identity.
+   */
+  registrations?: Registrations;
 }
 
 /** The id of the disclosure record of pushing one event to one agency: the same on every re-run. */
@@ -42,8 +49,11 @@ export function planBatch(events: readonly RecordedEvent[], ctx: PlanContext): B
   const undecided: BatchPlan['undecided'] = [];
   for (const event of events) {
     try {
+      // The person's facts before the event: what it newly opens (the identity, with a concern) is told with it.
+      const signalled = signalSubjectOf(event);
+      const before = signalled === undefined ? undefined : ctx.tracker.subject(signalled);
       ctx.tracker.apply(event);
-      const decided = decideEvent(event, ctx, known);
+      const decided = decideEvent(event, ctx, known, before);
       disclosures.push(...decided.disclosures);
       deliveries.push(...decided.deliveries);
     } catch (error) {
@@ -74,7 +84,7 @@ export async function planInSlices(events: readonly RecordedEvent[], ctx: PlanCo
   return plan;
 }
 
-function decideEvent(event: RecordedEvent, ctx: PlanContext, known: ReadonlySet<string>): { disclosures: Disclosure[]; deliveries: Delivery[] } {
+function decideEvent(event: RecordedEvent, ctx: PlanContext, known: ReadonlySet<string>, before: TrackedSubject | undefined): { disclosures: Disclosure[]; deliveries: Delivery[] } {
   const disclosures: Disclosure[] = [];
   const deliveries: Delivery[] = [];
   const labelled = eventRecord(event, ctx.tracker);
@@ -93,8 +103,13 @@ function decideEvent(event: RecordedEvent, ctx: PlanContext, known: ReadonlySet<
   for (const owner of owners) {
     if (known.has(owner)) deliveries.push(delivery(event, record, owner, ['own'], ''));
   }
+  const identities = before && before.state.raised !== subject.state.raised
+    ? identityWithConcern(event, record.subjectId, before, subject, grants.map((g) => g.agency.id), ctx)
+    : undefined;
   for (const { record, ...grant } of grants) {
     const id = pushDisclosureId(event.id, grant.agency.id);
+    // Part of a contact (a concern on a health contact): the rest of its data is withheld, and the record says which fields went.
+    const partial = grant.categories.length < record.categories.length ? partialData(event.data, grant.categories) : undefined;
     disclosures.push({
       id,
       kind: grant.reviewRequired ? 'break_glass' : 'push',
@@ -103,32 +118,19 @@ function decideEvent(event: RecordedEvent, ctx: PlanContext, known: ReadonlySet<
       disclosers: [record.ownerAgency],
       recipient: { agency: grant.agency.id, actor: 'relay' },
       eventIds: [event.id],
-      categories: record.categories,
+      ...(partial ? { fields: Object.keys(partial.data) } : {}),
+      categories: grant.categories,
       purpose: grant.purpose,
       bases: grant.bases,
       channel: ctx.channel,
       logPosition: event.position,
     });
-    deliveries.push(delivery(event, record, grant.agency.id, grant.bases.map(basisKey), id));
+    deliveries.push(delivery(event, record, grant.agency.id, grant.bases.map(basisKey), id, grant.categories, partial));
+    const identity = identities?.get(grant.agency.id);
+    if (identity) {
+      disclosures.push(identity.disclosure);
+      deliveries.push(identity.delivery);
+    }
   }
   return { disclosures, deliveries };
-}
-
-function delivery(event: RecordedEvent, record: DisclosableRecord, agency: string, basis: string[], disclosureid: string): Delivery {
-  const envelope: DeliveredEvent = {
-    specversion: '1.0',
-    id: event.id,
-    source: `/samhandling/agencies/${record.ownerAgency}`,
-    type: eventType(event.type),
-    subject: record.subjectId,
-    time: event.recordedAt,
-    datacontenttype: 'application/json',
-    data: event.data,
-    logposition: event.position,
-    categories: record.categories,
-    basis,
-    // An agency's own record is not a disclosure, so there is no record to point to.
-    disclosureid,
-  };
-  return { agency, eventId: event.id, position: event.position, subjectId: record.subjectId, envelope };
 }

@@ -1,5 +1,6 @@
 import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
 import { eventType, type DeliveredEvent } from '../cloud-event';
+import { redactedAgain } from './redaction';
 
 /** One event delivered to one agency: a row of the HTTP feed, a message on the agency's topic. */
 export interface Delivery {
@@ -79,9 +80,11 @@ export class FeedStore {
 }
 
 /** What a delivery row stores: the envelope's fields that the event alone does not give. */
-type PerDelivery = Pick<DeliveredEvent, 'source' | 'subject' | 'categories' | 'basis' | 'disclosureid'>;
+type PerDelivery = Pick<DeliveredEvent, 'source' | 'subject' | 'categories' | 'basis' | 'disclosureid' | 'redacted'>;
 
-const perDelivery = (e: DeliveredEvent): PerDelivery => ({ source: e.source, subject: e.subject, categories: e.categories, basis: e.basis, disclosureid: e.disclosureid });
+const perDelivery = (e: DeliveredEvent): PerDelivery => ({
+  source: e.source, subject: e.subject, categories: e.categories, basis: e.basis, disclosureid: e.disclosureid, ...(e.redacted ? { redacted: e.redacted } : {}),
+});
 
 interface FeedRow {
   seq: string | number;
@@ -96,11 +99,14 @@ interface FeedRow {
 /**
  * The envelope as the relay built it (delivery() in batch-plan.ts), from the row and its event.
  * Rows written before rows were slimmed hold more of the envelope; the fields read here are among them.
+ * A partial delivery's row names the fields withheld: they are taken out of the event's data again.
  */
 function envelopeOf(r: FeedRow): DeliveredEvent {
+  const { redacted } = r.envelope;
   return {
     specversion: '1.0', id: r.event_id, source: r.envelope.source, type: eventType(r.type), subject: r.envelope.subject,
-    time: new Date(r.recorded_at).toISOString(), datacontenttype: 'application/json', data: r.data, logposition: Number(r.position),
-    categories: r.envelope.categories, basis: r.envelope.basis, disclosureid: r.envelope.disclosureid,
+    time: new Date(r.recorded_at).toISOString(), datacontenttype: 'application/json', data: redactedAgain(r.data, r.envelope.categories, redacted),
+    logposition: Number(r.position), categories: r.envelope.categories, basis: r.envelope.basis, disclosureid: r.envelope.disclosureid,
+    ...(redacted ? { redacted } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { consentStatusAt, type DataCategory, type Purpose } from '@samhandling/domain';
 import type { RecordedEvent } from '@samhandling/event-store';
-import { AgencyPolicy, evolveSubjectPolicy, initialSubjectPolicyState, loadCatalog, type AgencyRef, type DisclosableRecord, type SubjectPolicyState } from '@samhandling/policy';
+import { AgencyPolicy, evolveSubjectPolicy, initialSubjectPolicyState, loadCatalog, partialCategories, type AgencyRef, type DisclosableRecord, type SubjectPolicyState } from '@samhandling/policy';
 import { PolicyTracker, statusAt } from './policy-tracker';
 import { PUSH_PURPOSES, Recipients } from './recipients';
 
@@ -28,20 +28,25 @@ const built = new WeakMap<SubjectPolicyState, Map<string, AgencyPolicy>>();
 function uncached(state: SubjectPolicyState, record: DisclosableRecord, owners: string[], when: string, preferred: readonly Purpose[] = []) {
   const policies = built.get(state) ?? new Map<string, AgencyPolicy>();
   built.set(state, policies);
-  const out: Array<{ agency: string; purpose: string; bases: unknown }> = [];
+  const out: Array<{ agency: string; purpose: string; categories: DataCategory[]; bases: unknown }> = [];
   for (const agency of agencies) {
     if (owners.includes(agency.id)) continue;
     // The preferred purposes first, in their order, then the rest in PUSH_PURPOSES order.
-    for (const purpose of [...new Set([...preferred, ...PUSH_PURPOSES])]) {
+    const purposes = [...new Set([...preferred, ...PUSH_PURPOSES])];
+    const decide = (purpose: Purpose) => {
       const key = `${agency.id}|${purpose}|${when}`;
       let policy = policies.get(key);
       if (!policy) policies.set(key, (policy = AgencyPolicy.build(catalog, { requester: agency, state, purpose, at: when, initiative: 'discloser', agencies })));
-      const d = policy.decide(record);
-      if (d.allowed) {
-        out.push({ agency: agency.id, purpose, bases: d.bases });
-        break;
-      }
+      return policy.decide(record);
+    };
+    // The whole record on the first purpose that gives it all; else the first part that may go alone.
+    const whole = purposes.find((p) => decide(p).allowed);
+    if (whole) {
+      out.push({ agency: agency.id, purpose: whole, categories: record.categories, bases: decide(whole).bases });
+      continue;
     }
+    const inPart = purposes.find((p) => partialCategories(record, decide(p)) !== undefined);
+    if (inPart) out.push({ agency: agency.id, purpose: inPart, categories: partialCategories(record, decide(inPart))!, bases: decide(inPart).bases });
   }
   return out;
 }
@@ -145,7 +150,7 @@ describe('Recipients: the decision cache answers exactly what AgencyPolicy answe
                     const expected = uncached(stateOf(subjectId), record, [s.owner], instant, s.preferred);
                     // Twice: the second answer comes from the cache.
                     for (let i = 0; i < 2; i++) {
-                      const cached = recipients.of(tracker.subject(subjectId), record, [s.owner], instant, s.preferred).map((g) => ({ agency: g.agency.id, purpose: g.purpose, bases: g.bases }));
+                      const cached = recipients.of(tracker.subject(subjectId), record, [s.owner], instant, s.preferred).map((g) => ({ agency: g.agency.id, purpose: g.purpose, categories: g.categories, bases: g.bases }));
                       expect(cached).toStrictEqual(expected);
                     }
                   }
@@ -242,7 +247,7 @@ describe('Recipients: the decision cache answers exactly what AgencyPolicy answe
     };
     const check = (subjectId: string, record: Omit<DisclosableRecord, 'subjectId'>) => {
       const full = { ...record, subjectId };
-      const cached = recipients.of(tracker.subject(subjectId), full, [record.ownerAgency], when).map((g) => ({ agency: g.agency.id, purpose: g.purpose, bases: g.bases }));
+      const cached = recipients.of(tracker.subject(subjectId), full, [record.ownerAgency], when).map((g) => ({ agency: g.agency.id, purpose: g.purpose, categories: g.categories, bases: g.bases }));
       expect(cached).toStrictEqual(uncached(states.get(subjectId)!, full, [record.ownerAgency], when));
     };
     const contactLog = { kind: 'contact' as const, ownerAgency: 'oslo-health', categories: ['contact_log'] as DataCategory[] };
@@ -294,6 +299,33 @@ describe('Recipients: the decision cache answers exactly what AgencyPolicy answe
     }
     check('f1', { kind: 'contact', ownerAgency: 'oslo-refugee', categories: ['referral'] });
     check('f2', { kind: 'referral', ownerAgency: 'oslo-refugee', categories: ['referral'], referralId: 'same-ref' });
+  });
+
+  it('grants child welfare the concern part of a health contact, cached as AgencyPolicy decides it, for each person with their own objection or not', () => {
+    const tracker = new PolicyTracker();
+    const recipients = new Recipients(catalog, agencies);
+    const states = new Map<string, SubjectPolicyState>();
+    const when = at(10);
+    const apply = (type: string, data: Record<string, unknown>) => {
+      const e = event(type, data, when);
+      tracker.apply(e);
+      states.set(data.subjectId as string, evolveSubjectPolicy(states.get(data.subjectId as string) ?? initialSubjectPolicyState(data.subjectId as string), e));
+    };
+    const mixed = (subjectId: string): DisclosableRecord => ({ kind: 'contact', subjectId, ownerAgency: 'oslo-health', categories: ['health', 'child_welfare_concern'] });
+    const identityOnly = (subjectId: string): DisclosableRecord => ({ kind: 'contact', subjectId, ownerAgency: 'oslo-refugee', categories: ['identity', 'health'] });
+    for (const p of ['k1', 'k2', 'k3']) apply('ContactRecorded', { subjectId: p, agency: 'oslo-health', categories: ['health', 'child_welfare_concern'] });
+    // An objection to child welfare does not stand against the duty to notify.
+    apply('ConsentGiven', { subjectId: 'k3', consentId: 'k3-no', decision: 'deny', recipients: [{ agencyKind: 'child_welfare' }], categories: ['child_welfare_concern', 'health'], purposes: ['child_protection'], validFrom: at(0) });
+    for (const p of ['k1', 'k2', 'k3']) {
+      for (const record of [mixed(p), identityOnly(p)]) {
+        for (let i = 0; i < 2; i++) {
+          const cached = recipients.of(tracker.subject(p), record, [record.ownerAgency], when).map((g) => ({ agency: g.agency.id, purpose: g.purpose, categories: g.categories, bases: g.bases }));
+          expect(cached).toStrictEqual(uncached(states.get(p)!, record, [record.ownerAgency], when));
+        }
+      }
+      expect(recipients.of(tracker.subject(p), mixed(p), ['oslo-health'], when).map((g) => [g.agency.id, g.purpose, g.categories])).toEqual([['oslo-child-welfare', 'child_protection', ['child_welfare_concern']]]);
+      expect(recipients.of(tracker.subject(p), identityOnly(p), ['oslo-refugee'], when)).toEqual([]);
+    }
   });
 
   it('works out consent statuses from instants parsed once exactly as consentStatusAt does, at and around every instant', () => {

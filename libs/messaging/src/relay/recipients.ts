@@ -1,6 +1,6 @@
 import { DATA_CATEGORIES, PURPOSES, type ConsentStatus, type DataCategory, type Purpose } from '@samhandling/domain';
 import {
-  AgencyPolicy, COORDINATION_CATEGORIES, COORDINATION_PURPOSES, type AgencyRef, type Basis, type Decision, type DisclosableRecord, type LegalBasisCatalog,
+  AgencyPolicy, COORDINATION_CATEGORIES, COORDINATION_PURPOSES, mayBePartial, ownsContent, partialCategories, type AgencyRef, type Basis, type Decision, type DisclosableRecord, type LegalBasisCatalog,
 } from '@samhandling/policy';
 import { statusAt, type AgencyFacts, type TrackedSubject } from './policy-tracker';
 
@@ -8,6 +8,11 @@ import { statusAt, type AgencyFacts, type TrackedSubject } from './policy-tracke
 export interface Grant {
   agency: AgencyRef;
   purpose: Purpose;
+  /**
+   * The categories delivered: the record's own, or — a contact only part of which a basis permits
+   * (partialCategories: a concern on a health contact, to child welfare) — the permitted ones.
+   */
+  categories: DataCategory[];
   bases: Basis[];
   reviewRequired: boolean;
 }
@@ -15,7 +20,8 @@ export interface Grant {
 /**
  * Purposes a push is tried under, in this fixed order after any the event itself prefers (a
  * referral's declared purpose, see preferredPurposes); the first that permits every category of
- * the record wins, so the recorded purpose is deterministic. Mostly only a purpose the basis itself
+ * the record wins, so the recorded purpose is deterministic. Where none does, the first that
+ * permits a part that may go alone (partialCategories) wins, and that part is delivered. Mostly only a purpose the basis itself
  * names can permit; where several do, or the basis names none (a referral), the event's preference decides. Emergency is left out: break-glass
  * is the recipient's initiative, justified and reviewed, never an automatic push.
  */
@@ -39,6 +45,7 @@ type BasisTemplate = Basis | ((facts: AgencyFacts) => Basis);
 /** A grant with the person taken out; `fixed` is the grant itself when no basis cites anything of theirs. */
 interface GrantTemplate {
   purpose: Purpose;
+  categories: DataCategory[];
   bases: BasisTemplate[];
   reviewRequired: boolean;
   fixed?: Omit<Grant, 'agency'>;
@@ -107,8 +114,10 @@ export class Recipients {
       const key = `${policyKey}|${labels}|${referral}|${consent}`;
       let grant = this.grants.get(key);
       if (grant === undefined) {
-        const purposes = inOrder(preferred, this.possiblePurposes(subject, facts, record, agency, at, t, catalogWindow, referral, consent));
-        grant = purposes.length === 0 ? null : this.decide(subject, facts, record, agency, at, policyKey, referral, consent, purposes);
+        const possible = this.possiblePurposes(subject, facts, record, agency, at, t, catalogWindow, referral, consent);
+        const full = inOrder(preferred, possible.full);
+        const partial = inOrder(preferred, possible.partial);
+        grant = full.length === 0 && partial.length === 0 ? null : this.decide(subject, facts, record, agency, at, policyKey, referral, consent, full, partial);
         if (this.grants.size >= MAX_CACHED) this.grants.clear();
         this.grants.set(key, grant);
       }
@@ -118,34 +127,41 @@ export class Recipients {
   }
 
   /**
-   * The push purposes under which some rule could give `agency` every category of the record —
-   * a necessary condition checked without building a policy, from the same facts AgencyPolicy
-   * reads, each side loosened (legal entries without their municipality, involvement and
-   * requiresCategory conditions; consents, the coordination and referral rules as they stand).
-   * What it excludes AgencyPolicy would refuse; what it keeps AgencyPolicy decides.
+   * The push purposes under which some rule could give `agency` every category of the record
+   * (`full`), or at least one category that owns content of its own, where the record may go in part
+   * (`partial`, see partialCategories) — necessary conditions checked without building a policy,
+   * from the same facts AgencyPolicy reads, each side loosened (legal entries without their
+   * municipality, involvement and requiresCategory conditions; consents, the coordination and
+   * referral rules as they stand). What they exclude AgencyPolicy would refuse; what they keep AgencyPolicy decides.
    */
   private possiblePurposes(
     subject: TrackedSubject, facts: AgencyFacts, record: DisclosableRecord, agency: AgencyRef, at: string, t: number, catalogWindow: number, referral: number, consent: number,
-  ): readonly Purpose[] {
-    if (record.kind === 'referral' && referral >= 0) return PUSH_PURPOSES;
-    if (record.kind === 'consent' && consent >= 0 && facts.consents[consent].consent.decision === 'permit') return PUSH_PURPOSES;
+  ): { full: readonly Purpose[]; partial: readonly Purpose[] } {
+    if (record.kind === 'referral' && referral >= 0) return { full: PUSH_PURPOSES, partial: NONE };
+    if (record.kind === 'consent' && consent >= 0 && facts.consents[consent].consent.decision === 'permit') return { full: PUSH_PURPOSES, partial: NONE };
     const legal = this.legalCategoriesFor(agency.kind, this.kinds.get(record.ownerAgency), at, catalogWindow);
     const coordinator = subject.state.coordinator?.agency === agency.id;
-    let out: Purpose[] | undefined;
+    const inPart = mayBePartial(record);
+    let full: Purpose[] | undefined;
+    let partial: Purpose[] | undefined;
     for (let i = 0; i < PUSH_PURPOSES.length; i++) {
       const purpose = PUSH_PURPOSES[i];
       const allowed = legal[i];
-      let possible = true;
+      let all = true;
+      let some = false;
       for (const c of record.categories) {
-        if (allowed.has(c) || (coordinator && COORDINATION_PURPOSES.includes(purpose) && COORDINATION_CATEGORIES.includes(c))) continue;
-        if (!facts.consents.some((k) => k.consent.decision === 'permit' && k.consent.categories.includes(c) && k.consent.purposes.includes(purpose) && statusAt(k, t, at) === 'active')) {
-          possible = false;
-          break;
+        const possible = allowed.has(c) || (coordinator && COORDINATION_PURPOSES.includes(purpose) && COORDINATION_CATEGORIES.includes(c))
+          || facts.consents.some((k) => k.consent.decision === 'permit' && k.consent.categories.includes(c) && k.consent.purposes.includes(purpose) && statusAt(k, t, at) === 'active');
+        if (possible && ownsContent(c)) some = true;
+        if (!possible) {
+          all = false;
+          if (!inPart) break;
         }
       }
-      if (possible) (out ??= []).push(purpose);
+      if (all) (full ??= []).push(purpose);
+      if (inPart && some) (partial ??= []).push(purpose);
     }
-    return out ?? NONE;
+    return { full: full ?? NONE, partial: partial ?? NONE };
   }
 
   /**
@@ -167,9 +183,10 @@ export class Recipients {
   }
 
   private decide(
-    subject: TrackedSubject, facts: AgencyFacts, record: DisclosableRecord, agency: AgencyRef, at: string, policyKey: string, referral: number, consent: number, purposes: readonly Purpose[],
+    subject: TrackedSubject, facts: AgencyFacts, record: DisclosableRecord, agency: AgencyRef, at: string, policyKey: string, referral: number, consent: number,
+    full: readonly Purpose[], partial: readonly Purpose[],
   ): GrantTemplate | null {
-    for (const purpose of purposes) {
+    const decideUnder = (purpose: Purpose) => {
       const key = `${policyKey}|${purpose}`;
       let built = this.policies.get(key);
       if (!built) {
@@ -177,8 +194,17 @@ export class Recipients {
         if (this.policies.size >= MAX_CACHED / 10) this.policies.clear();
         this.policies.set(key, built);
       }
-      const decision = built.policy.decide(built.builtFor === facts ? record : asBuilders(record, built.builtFor, referral, consent));
-      if (decision.allowed) return template(purpose, decision, built.builtFor);
+      return { decision: built.policy.decide(built.builtFor === facts ? record : asBuilders(record, built.builtFor, referral, consent)), builtFor: built.builtFor };
+    };
+    for (const purpose of full) {
+      const { decision, builtFor } = decideUnder(purpose);
+      if (decision.allowed) return template(purpose, record.categories, decision, builtFor);
+    }
+    // Nothing gives the whole record: the first purpose giving a part that may go alone.
+    for (const purpose of partial) {
+      const { decision, builtFor } = decideUnder(purpose);
+      const part = partialCategories(record, decision);
+      if (part) return template(purpose, part, decision, builtFor);
     }
     return null;
   }
@@ -217,11 +243,11 @@ const unlike = (list: ReadonlyArray<{ id: string }>): string => {
 };
 
 /** The decision with the builder taken out: its consent and referral bases by position, its designation as "the coordinator's". */
-function template(purpose: Purpose, decision: Decision, builtFor: AgencyFacts): GrantTemplate {
+function template(purpose: Purpose, categories: DataCategory[], decision: Decision, builtFor: AgencyFacts): GrantTemplate {
   const bases = decision.bases.map((basis) => basisTemplate(basis, builtFor));
   const { reviewRequired } = decision;
-  if (bases.some((b) => typeof b === 'function')) return { purpose, bases, reviewRequired };
-  return { purpose, bases, reviewRequired, fixed: { purpose, bases: decision.bases, reviewRequired } };
+  if (bases.some((b) => typeof b === 'function')) return { purpose, categories, bases, reviewRequired };
+  return { purpose, categories, bases, reviewRequired, fixed: { purpose, categories, bases: decision.bases, reviewRequired } };
 }
 
 function basisTemplate(basis: Basis, builtFor: AgencyFacts): BasisTemplate {
@@ -245,7 +271,7 @@ function basisTemplate(basis: Basis, builtFor: AgencyFacts): BasisTemplate {
 }
 
 function instantiate(grant: GrantTemplate, facts: AgencyFacts): Omit<Grant, 'agency'> {
-  return { purpose: grant.purpose, bases: grant.bases.map((b) => (typeof b === 'function' ? b(facts) : b)), reviewRequired: grant.reviewRequired };
+  return { purpose: grant.purpose, categories: grant.categories, bases: grant.bases.map((b) => (typeof b === 'function' ? b(facts) : b)), reviewRequired: grant.reviewRequired };
 }
 
 /** How many of the sorted instants are at or before `t`: the window between boundaries `t` falls in. */

@@ -2,6 +2,7 @@ import { DisclosureLog, type DisclosureChannel } from '@samhandling/audit';
 import { errorSummary, SqlCheckpointStore, subscribeToAll, type RecordedEvent, type SqlEventStore, type Subscription } from '@samhandling/event-store';
 import type { AgencyRef, LegalBasisCatalog } from '@samhandling/policy';
 import { planInSlices, type BatchPlan } from './batch-plan';
+import { registrationsFor, type Registrations } from './identity-with-concern';
 import type { FeedStore } from './feed-store';
 import type { DeliverySink } from './kafka-sink';
 import { PolicyTracker } from './policy-tracker';
@@ -124,7 +125,9 @@ export class Relay {
    */
   private async handle(events: RecordedEvent[]): Promise<void> {
     if (this.stopping) return;
-    const plan = await planInSlices(events, { tracker: this.tracker, recipients: this.recipients, agencies: this.options.agencies, channel: this.channel });
+    const registrations = await this.registrationsFor(events);
+    if (!registrations) return;
+    const plan = await planInSlices(events, { tracker: this.tracker, recipients: this.recipients, agencies: this.options.agencies, channel: this.channel, registrations });
     for (const skipped of plan.undecided) this.log(`event ${skipped.eventId} at ${skipped.position} could not be decided, so it goes to no one: ${skipped.reason}`);
     const recorded = this.recorded.then(() => this.retry(plan, 'recording', () => this.record(plan)));
     const delivered = Promise.all([recorded, this.delivered]).then(() => this.retry(plan, 'delivery', () => this.deliver(plan)));
@@ -139,6 +142,23 @@ export class Relay {
     // `inFlight` batches are in hand, wait for the oldest: what is appended meanwhile makes the
     // next batch larger rather than queueing many small ones (adaptive batching).
     while (this.window.length >= (this.options.inFlight ?? 3)) await this.window.shift();
+  }
+
+  /**
+   * The registrations of the people this batch raises a concern about (identity goes with the
+   * concern), read before deciding, which is synchronous. Retried like every step, since the
+   * policy state must not move past the batch undecided; undefined only when stopping.
+   */
+  private async registrationsFor(events: RecordedEvent[]): Promise<Registrations | undefined> {
+    for (let backoff = 100; ; backoff = Math.min(backoff * 2, 5_000)) {
+      try {
+        return await registrationsFor(this.options.store, events);
+      } catch (error) {
+        this.log(`reading the registrations of positions ${events[0].position}-${events[events.length - 1].position} failed, retrying: ${message(error)}`);
+        if (this.stopping) return undefined;
+        await new Promise((r) => setTimeout(r, backoff));
+      }
+    }
   }
 
   private async record(plan: BatchPlan): Promise<void> {
