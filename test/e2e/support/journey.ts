@@ -95,7 +95,8 @@ export async function familyJourney(o: JourneyOptions): Promise<void> {
   await client.command(`/subjects/${amina}/consents`, 'oslo-health', {
     consentId, decision: 'permit', grantor: { kind: 'self' }, recipients: [{ agency: id('oslo-refugee') }],
     categories: ['contact_log', 'health'], purposes: ['coordination', 'follow_up'],
-    validFrom: hourAgo(), validUntil: inMs(365 * 86_400_000), evidence: { kind: 'written', reference: 'signed form' }, interpreterUsed: true, interpreterLanguage: 'ti',
+    validFrom: hourAgo(), validUntil: inMs(365 * 86_400_000), // A form with its fingerprint: every discloser may rely on it for the coordinator's metadata.
+    evidence: { kind: 'written', reference: 'signed form', sha256: 'ab'.repeat(32) }, interpreterUsed: true, interpreterLanguage: 'ti',
   });
   await client.command(`/subjects/${amina}/coordinator`, 'oslo-refugee', { agency: id('oslo-refugee'), caseworker: 'Kari, introduction programme', basis: { kind: 'consent', consentId } });
   const shared = await client.command(`/subjects/${amina}/contacts`, 'oslo-health', contact(['contact_log', 'health'], 'Sleep improving'));
