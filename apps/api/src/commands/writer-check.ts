@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { forbidden, referralStream } from '@samhandling/domain';
 import type { EventStore } from '@samhandling/event-store';
 import { AgencyDirectory } from '@samhandling/config';
-import { writerRefusal, type SubjectPolicyState, type WriterFacts, type WrittenCommand } from '@samhandling/policy';
+import { WRITER_RULES, writerRefusal, type SubjectPolicyState, type WriterFacts, type WrittenCommand } from '@samhandling/policy';
 import type { ProjectionRuntime } from '@samhandling/projections';
 import { PROJECTIONS } from '../reads/reads.providers';
 import { EVENT_STORE } from '../store/store.module';
@@ -26,7 +26,9 @@ export class WriterCheck {
 
   async require(command: AnyCommand, context: CommandContext): Promise<void> {
     const writer = this.directory.get(context.agency);
-    const facts = await this.factsFor(command);
+    const relation = (WRITER_RULES as Record<string, { relation: string } | undefined>)[command.type]?.relation;
+    // Rules on the writer's kind alone need no look-up: most commands (contacts, consents) stay one read and one append.
+    const facts = relation === 'any' || relation === 'system' ? {} : await this.factsFor(command);
     const refusal = writerRefusal(command.type as WrittenCommand, writer ? { id: writer.id, kind: writer.kind } : undefined, facts);
     if (refusal) throw forbidden(refusal.code, refusal.message);
   }
