@@ -76,6 +76,17 @@ describe('trust what the policy stands on (API over PGlite)', () => {
     });
   });
 
+  it('a throwaway contact and the emergency entry do not make a service the person\'s coordinator', async () => {
+    const subjectId = await api.registerSubject();
+    await api.post(`/subjects/${subjectId}/contacts`, healthContact(), { as: 'oslo-health' });
+    // bergen-health becomes "involved" with one contact, then names itself coordinator on the break-glass entry.
+    expect((await api.post(`/subjects/${subjectId}/contacts`, contactBody({ categories: ['contact_log'] }), { as: 'bergen-health' })).status).toBe(201);
+    const res = await api.appendsNothing(() => api.post(`/subjects/${subjectId}/coordinator`, { agency: 'bergen-health', basis: { kind: 'legal', entryId: 'paa-13b-1-7' } }, { as: 'bergen-health' }));
+    expect({ status: res.status, error: res.body.error }).toEqual({ status: 400, error: 'COORDINATOR.BASIS_NOT_APPLICABLE' });
+    const view = await read('bergen-health', subjectId, 'coordination', 'coordination');
+    expect(JSON.stringify(view.body)).not.toContain('oslo-health');
+  });
+
   describe('withdrawing a consent', () => {
     const recordedConsent = async () => {
       const subjectId = await api.registerSubject();
