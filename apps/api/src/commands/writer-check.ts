@@ -29,13 +29,6 @@ export class WriterCheck {
     const facts = await this.factsFor(command);
     const refusal = writerRefusal(command.type as WrittenCommand, writer ? { id: writer.id, kind: writer.kind } : undefined, facts);
     if (refusal) throw forbidden(refusal.code, refusal.message);
-    // A household link shows in both people's overviews: the writer must work with the member too.
-    const memberId = (command.data as { memberId?: string }).memberId;
-    if (command.type === 'LinkHousehold' && memberId !== undefined) {
-      const member = await this.factsFor({ type: command.type, data: { subjectId: memberId } });
-      const memberRefusal = writerRefusal('LinkHousehold', writer ? { id: writer.id, kind: writer.kind } : undefined, member);
-      if (memberRefusal) throw forbidden(memberRefusal.code, `Household member: ${memberRefusal.message}`);
-    }
   }
 
   private async factsFor(command: AnyCommand): Promise<WriterFacts> {
