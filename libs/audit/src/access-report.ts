@@ -1,5 +1,6 @@
 import { basisKey, type Basis, type LegalBasisCatalog } from '@samhandling/policy';
 import type { AuditRecord } from './audit-trail';
+import { renderConsentLines, reportConsents, type ConsentReportInput, type ReportConsent } from './access-report-consents';
 import { categoryText, projectionText, purposeText } from './plain-language';
 
 export interface ExplainedBasis {
@@ -36,6 +37,8 @@ export interface AccessReport {
   view: 'person' | 'officer';
   /** Whom the person can turn to: their designated coordinator, if they have one. */
   coordinator?: ReportCoordinator;
+  /** Every consent and objection on record: who recorded it, and who confirmed or rejected relying on it. */
+  consents: ReportConsent[];
   disclosures: number;
   recipients: Array<{ agency: string; name: string; entries: AccessReportEntry[] }>;
 }
@@ -59,6 +62,7 @@ export interface AccessReportInput {
   /** The officer's view: postponed entries shown, with reason and date. */
   includePostponed: boolean;
   coordinator?: { agency: string; caseworker?: string; since: string };
+  consents?: readonly ConsentReportInput[];
 }
 
 /**
@@ -97,6 +101,7 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
     preparedBy: { agency: input.preparedBy, name: input.agencyName(input.preparedBy) },
     covers: input.covers, view: input.includePostponed ? 'officer' : 'person',
     ...(input.coordinator ? { coordinator: { ...input.coordinator, name: input.agencyName(input.coordinator.agency) } } : {}),
+    consents: reportConsents(input.consents ?? [], input.agencyName),
     disclosures: recipients.reduce((n, r) => n + r.entries.length, 0), recipients,
   };
 }
@@ -150,6 +155,7 @@ export function renderAccessReportText(report: AccessReport): string {
     report.disclosures === 0
       ? 'No information about you has been shared.'
       : `${report.disclosures} disclosure(s) to ${report.recipients.length} service(s).`,
+    ...renderConsentLines(report.consents ?? []),
   ];
   for (const r of report.recipients) {
     lines.push('', `${r.name} received:`);

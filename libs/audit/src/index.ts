@@ -5,5 +5,6 @@ export { basisPatterns, type AuditScope, type DisclosureFilter, type PageRequest
 export { scopedVerification, type ScopedChainVerification } from './scoped-verification';
 export { AuditTrail, type AuditPage, type AuditRecord, type Officer, type Postponement, type Review } from './audit-trail';
 export { buildAccessReport, explainBasis, renderAccessReportText, type AccessReport, type AccessReportEntry, type AccessReportInput, type ExplainedBasis } from './access-report';
+export { reportConsents, renderConsentLines, type ConsentReportInput, type ReportConsent, type ReportActor } from './access-report-consents';
 export { PURPOSE_TEXT, CATEGORY_TEXT, purposeText, categoryText, projectionText } from './plain-language';
 export { toAuditEvent, basisUri, fhirBundleParts, fhirBundleEntry, type FhirAuditEvent } from './fhir-audit-event';

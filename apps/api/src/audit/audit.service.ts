@@ -1,7 +1,7 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { AuditTrail, buildAccessReport, DisclosureLog, type AccessReport, type AuditPage, type AuditRecord, type DisclosureFilter, type ScopedChainVerification } from '@samhandling/audit';
 import { LegalBasisCatalog } from '@samhandling/policy';
-import type { PersonOverview, ProjectionRuntime } from '@samhandling/projections';
+import type { ConsentRegistry, PersonOverview, ProjectionRuntime } from '@samhandling/projections';
 import { PROJECTIONS } from '../reads/reads.providers';
 import type { Caller } from '../auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
@@ -69,8 +69,9 @@ export class AuditService {
     await this.projections.catchUp();
     const designated = (await this.projections.get<PersonOverview>('person-overview', subjectId))?.coordinator;
     const coordinator = designated && { agency: designated.agency, since: designated.designatedAt, ...(designated.caseworker ? { caseworker: designated.caseworker } : {}) };
+    const consents = (await this.projections.get<ConsentRegistry>('consent-registry', subjectId))?.consents ?? [];
     return buildAccessReport({
-      subjectId, records, catalog: this.catalog, agencyName: this.agencyName, ...(coordinator ? { coordinator } : {}),
+      subjectId, records, catalog: this.catalog, agencyName: this.agencyName, ...(coordinator ? { coordinator } : {}), consents,
       preparedBy: caller.agency.id, covers: scope.covers, now: new Date().toISOString(), includePostponed,
     });
   }

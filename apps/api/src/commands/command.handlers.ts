@@ -35,14 +35,15 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
 
   /**
    * A coordinator sees who is involved with the person: that needs the person's consent naming
-   * the coordinator, active now, or a catalog entry that reaches the coordinator's kind (never a
+   * the coordinator, active now, or a catalog entry for coordination that reaches the coordinator's kind (never a
    * voluntary organisation: they take part on consent only).
    */
   private async requireDesignationBasis(subjectId: string, agency: string, basis: CoordinatorBasis, now: string): Promise<void> {
     const kind = this.directory.get(agency)!.kind;
     if (basis.kind === 'legal') {
       const entry = this.catalog.current().find((e) => e.id === basis.entryId);
-      if (!entry || entry.consentRequired || (entry.to !== '*' && !entry.to.includes(kind))) {
+      // The entry must be one for coordinating: break-glass (emergency) or care entries are not standing designations.
+      if (!entry || entry.consentRequired || (entry.to !== '*' && !entry.to.includes(kind)) || (entry.purposes !== '*' && !entry.purposes.includes('coordination'))) {
         throw invalid('COORDINATOR.BASIS_NOT_APPLICABLE', `Catalog entry ${basis.entryId} gives no basis for ${agency} (${kind}) to coordinate`);
       }
       return;

@@ -105,6 +105,14 @@ describe('inbox commands on the API command bus', () => {
     expect(refusalOf(unknown)).toMatchObject({ statusCode: 404, error: 'REFERRAL.NOT_FOUND' });
   });
 
+  it('refuses what HTTP refuses, with the same code: a stranger may not withdraw a consent it has nothing to do with', async () => {
+    const consent = consentBody({ recipients: [{ agency: 'oslo-health' }], categories: ['education'], purposes: ['follow_up'] });
+    expect((await api.post(`/subjects/${subjectId}/consents`, consent, { as: 'oslo-refugee' })).status).toBe(201);
+    const withdrawal = { subjectId, consentId: consent.consentId, reason: 'Asked to stop', evidence: { kind: 'written', reference: 'archive 2026/5' } };
+    const error = await api.appendsNothing(() => run('bergen-refugee', `k-${randomUUID()}`, 'WithdrawConsent', withdrawal).catch((e: unknown) => e));
+    expect(refusalOf(error)).toMatchObject({ statusCode: 403, error: 'WRITER.NOT_INVOLVED' });
+  });
+
   it('does not run without Kafka (the embedded default)', async () => {
     const inbox = api.app.get(InProcessInbox);
     expect(inbox.enabled).toBe(false);
