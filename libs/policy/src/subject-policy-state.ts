@@ -13,7 +13,7 @@ export interface SubjectPolicyState {
   /** Municipality of settlement from the latest residence permit. */
   residenceMunicipality?: string;
   /** The designated coordinating agency and the basis it was designated on. */
-  coordinator?: { agency: string; basis: CoordinatorBasis };
+  coordinator?: { agency: string; basis: CoordinatorBasis; designatedBy?: string };
   /**
    * Per signal category (a child-welfare concern), the agencies that recorded something carrying
    * it: a catalog entry that requires the category (duty to notify) then also reaches the
@@ -93,7 +93,13 @@ export function evolveSubjectPolicy(state: SubjectPolicyState, event: LogEvent):
     case 'ResidenceGranted':
       return { ...next, residenceMunicipality: event.data.municipality as string };
     case 'CoordinatorDesignated':
-      return { ...next, coordinator: { agency: event.data.agency as string, basis: event.data.basis as CoordinatorBasis } };
+      return {
+        ...next,
+        coordinator: {
+          agency: event.data.agency as string, basis: event.data.basis as CoordinatorBasis,
+          ...(typeof event.data.designatedBy === 'string' ? { designatedBy: event.data.designatedBy } : {}),
+        },
+      };
     default:
       return next;
   }

@@ -44,6 +44,15 @@ describe('writerRefusal', () => {
     }
   });
 
+  it('once a coordinator is designated, lets only it or the service that designated it hand the task on', () => {
+    const coordinated = { ...state(), involved: { ...state().involved, 'bergen-health': true, 'nav-oslo': true }, coordinator: { agency: 'oslo-refugee', basis: { kind: 'consent' as const, consentId: 'c1' }, designatedBy: 'nav-oslo' } };
+    expect(code('DesignateCoordinator', refugee, { state: coordinated })).toBeUndefined();
+    expect(code('DesignateCoordinator', nav, { state: coordinated })).toBeUndefined();
+    // Involved through one contact, but neither the coordinator nor its designator.
+    expect(code('DesignateCoordinator', health, { state: coordinated })).toBe('WRITER.NOT_COORDINATION_PARTY');
+    expect(code('DesignateCoordinator', { id: 'bergen-health', kind: 'health' }, { state: coordinated })).toBe('WRITER.NOT_COORDINATION_PARTY');
+  });
+
   it('lets a consent party or an involved service withdraw, and nobody else', () => {
     expect(code('WithdrawConsent', health, { state: state(), consentId: 'c1' })).toBeUndefined();
     expect(code('WithdrawConsent', redCross, { state: state(), consentId: 'c1' })).toBeUndefined(); // a recipient, by kind

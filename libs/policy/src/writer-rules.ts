@@ -13,10 +13,13 @@ import type { SubjectPolicyState } from './subject-policy-state';
  * - `involved`: the agency has recorded something about the person, or is party to a referral
  *   about them;
  * - `consent_party`: involved, or the consent's recorder or one of its recipients;
+ * - `coordination_party`: involved while the person has no coordinator; once one is designated,
+ *   only that coordinator or the service that designated it may hand the task on (else any
+ *   service that recorded one contact could take the person's coordination over);
  * - `referral_receiver` / `referral_sender`: the party of the referral named;
  * - `system`: the platform's own scheduler, never an agency token.
  */
-export type WriterRelation = 'any' | 'involved' | 'consent_party' | 'referral_receiver' | 'referral_sender' | 'system';
+export type WriterRelation = 'any' | 'involved' | 'consent_party' | 'coordination_party' | 'referral_receiver' | 'referral_sender' | 'system';
 
 export interface WriterRule {
   kinds: readonly AgencyKind[] | '*';
@@ -32,7 +35,7 @@ export const WRITER_RULES = {
   RegisterSubject: { kinds: '*', relation: 'any', why: 'any service may register a person it meets' },
   GrantResidence: { kinds: ['national_authority'], relation: 'any', why: 'residence permits are decided by the national immigration authorities' },
   LinkHousehold: { kinds: PUBLIC, relation: 'involved', why: 'a household link is asserted by a public service that works with the person' },
-  DesignateCoordinator: { kinds: PUBLIC, relation: 'involved', why: 'a coordinator is designated by a public service that works with the person' },
+  DesignateCoordinator: { kinds: PUBLIC, relation: 'coordination_party', why: 'a coordinator is designated by a public service that works with the person, and replaced only by the coordinator or the service that designated it' },
   RecordContact: { kinds: '*', relation: 'any', why: 'an agency records its own contacts' },
   GiveConsent: { kinds: '*', relation: 'any', why: 'the person may consent or object through any service' },
   WithdrawConsent: { kinds: '*', relation: 'consent_party', why: 'a withdrawal is recorded by a service involved with the person or party to the consent' },
@@ -91,6 +94,12 @@ export function writerRefusal(command: WrittenCommand, writer: Writer | undefine
       const consent = facts.consentId !== undefined ? facts.state?.consent.consents[facts.consentId] : undefined;
       const party = consent !== undefined && (consent.recordedBy === writer.id || consent.recipients.some((r) => recipientCovers(r, writer.id, writer.kind)));
       return involved || party ? undefined : { code: 'WRITER.NOT_INVOLVED', message: `${writer.id} is neither involved with this person nor party to the consent: ${rule.why}` };
+    }
+    case 'coordination_party': {
+      const current = facts.state?.coordinator;
+      if (!current) return involved ? undefined : { code: 'WRITER.NOT_INVOLVED', message: `${writer.id} has recorded nothing about this person: ${rule.why}` };
+      const party = current.agency === writer.id || current.designatedBy === writer.id;
+      return party ? undefined : { code: 'WRITER.NOT_COORDINATION_PARTY', message: `${current.agency} coordinates for this person: ${rule.why}` };
     }
     case 'referral_receiver':
       return !facts.referral || facts.referral.to === writer.id ? undefined : { code: 'REFERRAL.NOT_RECIPIENT', message: `${command}: ${rule.why}` };
