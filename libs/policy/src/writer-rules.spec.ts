@@ -45,7 +45,7 @@ describe('writerRefusal', () => {
   });
 
   it('once a coordinator is designated, lets only it or the service that designated it hand the task on', () => {
-    const coordinated = { ...state(), involved: { ...state().involved, 'bergen-health': true, 'nav-oslo': true }, coordinator: { agency: 'oslo-refugee', basis: { kind: 'consent' as const, consentId: 'c1' }, designatedBy: 'nav-oslo' } };
+    const coordinated = { ...state(), involved: { ...state().involved, 'bergen-health': true as const, 'nav-oslo': true as const }, coordinator: { agency: 'oslo-refugee', basis: { kind: 'consent' as const, consentId: 'c1' }, designatedBy: 'nav-oslo' } };
     expect(code('DesignateCoordinator', refugee, { state: coordinated })).toBeUndefined();
     expect(code('DesignateCoordinator', nav, { state: coordinated })).toBeUndefined();
     // Involved through one contact, but neither the coordinator nor its designator.
