@@ -113,9 +113,9 @@ export class AgencyPolicy {
       rules.push({ action: 'read', subject: 'Record', conditions: { kind: 'referral', referralId }, reason: JSON.stringify({ kind: 'referral', referralId, referralBasis: r.basis } satisfies Basis) });
     }
     if (COORDINATION_PURPOSES.includes(purpose)) rules.push(...coordinationRules(catalog, state, me, at, request.agencies));
-    if (namingMe.length > 0) {
-      // A consent that names an agency is shown to it, so it can cite it.
-      rules.push({ action: 'read', subject: 'Record', conditions: { kind: 'consent', consentId: { $in: namingMe } }, reason: JSON.stringify({ kind: 'consent', consentId: namingMe[0], entryId: 'consent', version: consentVersion } satisfies Basis) });
+    // A consent that names an agency is shown to it, so it can cite it: each on itself, not on the first naming it.
+    for (const consentId of namingMe) {
+      rules.push({ action: 'read', subject: 'Record', conditions: { kind: 'consent', consentId }, reason: JSON.stringify({ kind: 'consent', consentId, entryId: 'consent', version: consentVersion } satisfies Basis) });
     }
     for (const [consentId, c] of Object.entries(state.consent.consents)) {
       if (c.decision !== 'deny' || consentStatusAt(c, at) !== 'active' || !covers(c.purposes, purpose)) continue;

@@ -73,3 +73,14 @@ describe('consent provenance: a consent lifts the duty of the discloser that can
     expect(decide('red-cross-oslo', contact('oslo-health', ['contact_log']), stateOf(given, designated, answer('ConsentConfirmed', 'oslo-health', 'c')), 'coordination').allowed).toBe(true);
   });
 });
+
+describe('a consent shown to the agencies it names', () => {
+  it('is disclosed on itself, not on another consent that names the same agency', () => {
+    const first = consentGiven({ consentId: 'first', recordedBy: 'oslo-health', recipients: [{ agency: 'nav-oslo' }], categories: ['contact_log'] });
+    const second = consentGiven({ consentId: 'second', recordedBy: 'oslo-health', recipients: [{ agency: 'nav-oslo' }], categories: ['welfare'] });
+    // oslo-school's rejection of the second: told to nav-oslo, which the second names, citing the second.
+    const rejection: DisclosableRecord = { kind: 'consent', subjectId: SUBJECT, ownerAgency: 'oslo-school', categories: ['welfare'], consentId: 'second' };
+    const state = stateOf(first, second, answer('ConsentRejected', 'oslo-school', 'second'));
+    expect(decide('nav-oslo', rejection, state)).toMatchObject({ allowed: true, bases: [{ kind: 'consent', consentId: 'second' }] });
+  });
+});
