@@ -93,8 +93,18 @@ const categories = fc.uniqueArray(
 // Consents, referrals and designations mostly concern a few agencies, so that they meet.
 const named = fc.oneof({ arbitrary: fc.constantFrom('oslo-refugee', 'nav-oslo', 'oslo-health'), weight: 3 }, { arbitrary: fc.constantFrom(...ids), weight: 1 });
 const recipient = fc.oneof(named.map((agency) => ({ agency })), fc.constantFrom('health', 'voluntary', 'nav', 'refugee_service').map((agencyKind) => ({ agencyKind })));
+// Who recorded a consent and what its evidence is worth decide whose records it unlocks (consent provenance).
+// Like ids, now and then one person's differs from the others': the cache must tell them apart.
+const perPerson = <T>(usual: fc.Arbitrary<T>) => fc.record({
+  usual, instead: fc.array(fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: usual, weight: 1 }), { minLength: SUBJECTS.length, maxLength: SUBJECTS.length }),
+});
+const forPerson = <T>(subject: string, p: { usual: T; instead: Array<T | undefined> }): T => p.instead[SUBJECTS.indexOf(subject)] ?? p.usual;
+const provenance = {
+  recordedBy: perPerson(fc.oneof({ arbitrary: named, weight: 3 }, { arbitrary: fc.constant(undefined), weight: 1 })),
+  evidence: fc.constantFrom({ kind: 'written' }, { kind: 'written', reference: 'form', sha256: 'a'.repeat(64) }, { kind: 'digital', reference: 'tx', sha256: 'b'.repeat(64) }),
+};
 const consentTerms = {
-  categories, purposes: fc.uniqueArray(fc.constantFrom(...PUSH_PURPOSES), { minLength: 1, maxLength: 3 }), from: minute, until: fc.option(minute, { nil: undefined }),
+  categories, purposes: fc.uniqueArray(fc.constantFrom(...PUSH_PURPOSES), { minLength: 1, maxLength: 3 }), from: minute, until: fc.option(minute, { nil: undefined }), ...provenance,
 };
 /** A record asked about: several, each with another person asking first (builder and asker differ). */
 const ask = fc.record({
@@ -109,6 +119,8 @@ const step = fc.oneof(
     recipients: fc.oneof({ arbitrary: fc.constant([{ agency: 'oslo-refugee' }]), weight: 1 }, { arbitrary: fc.array(recipient, { minLength: 1, maxLength: 2 }), weight: 2 }), ...consentTerms,
   }),
   fc.record({ type: fc.constant('ConsentWithdrawn' as const), subjects, consent: perSubject(consentRef), at: minute }),
+  // Another discloser's answer: it relies on the consent for its records, or will not.
+  fc.record({ type: fc.constant('ConsentAnswered' as const), subjects, consent: perSubject(consentRef), by: perPerson(named), confirmed: fc.boolean() }),
   fc.record({ type: fc.constant('ReferralSent' as const), subjects, referral: perSubject(referralRef), from: fc.constantFrom(...ids), to: named, categories, basis: sharingBasis }),
   fc.record({ type: fc.constant('ResidenceGranted' as const), subjects, municipality: fc.constantFrom('0301', '4601') }),
   // A concern recorded by some agency: opens the person's identity to child welfare when that agency may notify.
@@ -160,12 +172,19 @@ describe('Recipients: the decision cache answers exactly what AgencyPolicy answe
             }
             for (const subjectId of s.subjects) {
               const skew = skews[SUBJECTS.indexOf(subjectId)];
-              const terms = (t: { categories: DataCategory[]; purposes: string[]; from: number; until?: number }) => ({
-                categories: t.categories, purposes: t.purposes, validFrom: at(t.from + skew), ...(t.until !== undefined ? { validUntil: at(t.from + skew + t.until + 1) } : {}),
-              });
+              const terms = (t: { categories: DataCategory[]; purposes: string[]; from: number; until?: number; recordedBy: { usual: string | undefined; instead: Array<string | undefined> }; evidence: object }) => {
+                const recordedBy = forPerson(subjectId, t.recordedBy);
+                return {
+                  categories: t.categories, purposes: t.purposes, validFrom: at(t.from + skew), ...(t.until !== undefined ? { validUntil: at(t.from + skew + t.until + 1) } : {}),
+                  ...(recordedBy !== undefined ? { recordedBy } : {}), evidence: t.evidence,
+                };
+              };
               const events: Array<[string, Record<string, unknown>]> =
                 s.type === 'ConsentGiven' ? [['ConsentGiven', { subjectId, consentId: idOf(subjectId, s.consent), decision: s.decision, recipients: s.recipients, ...terms(s) }]]
                 : s.type === 'ConsentWithdrawn' ? [['ConsentWithdrawn', { subjectId, consentId: idOf(subjectId, s.consent), withdrawnAt: at(s.at + skew) }]]
+                : s.type === 'ConsentAnswered' ? [s.confirmed
+                  ? ['ConsentConfirmed', { subjectId, consentId: idOf(subjectId, s.consent), confirmedBy: forPerson(subjectId, s.by), confirmedAt: at(when) }]
+                  : ['ConsentRejected', { subjectId, consentId: idOf(subjectId, s.consent), rejectedBy: forPerson(subjectId, s.by), rejectedAt: at(when), reason: 'No form on file' }]]
                 : s.type === 'ReferralSent' ? [['ReferralSent', { subjectId, referralId: idOf(subjectId, s.referral), from: s.from, to: s.to, categories: s.categories, basis: basisOf(subjectId, s.basis) }]]
                 : s.type === 'ResidenceGranted' ? [['ResidenceGranted', { subjectId, municipality: s.municipality, familyReunification: true }]]
                 : s.type === 'ConcernRaised' ? [['ContactRecorded', { subjectId, agency: s.agency, categories: ['child_welfare_concern'] }]]

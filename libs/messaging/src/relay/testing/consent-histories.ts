@@ -65,12 +65,13 @@ const step = fc.oneof(
       type: fc.constant('give' as const), recorder: agency, decision: fc.constantFrom('permit' as const, 'permit' as const, 'permit' as const, 'deny' as const),
       recipients: fc.array(recipient, { minLength: 1, maxLength: 3 }),
       // Now and then the recorder names itself too, by id or by its kind.
-      namesItself: fc.constantFrom('no', 'no', 'id', 'kind'),
+      namesItself: fc.constantFrom('no', 'no', 'no', 'id', 'kind'),
       categories, purposes, from: fc.integer({ min: -24, max: 24 }), lasts: fc.option(fc.integer({ min: 1, max: 96 }), { nil: undefined }),
-      evidence: fc.constantFrom<ConsentEvidence['kind']>('written', 'verbal', 'digital'), proof: fc.constantFrom('none', 'reference', 'fingerprint', 'fingerprint'),
+      evidence: fc.constantFrom<ConsentEvidence['kind']>('written', 'written', 'verbal', 'digital', 'digital'), proof: fc.constantFrom('none', 'reference', 'fingerprint', 'fingerprint', 'fingerprint'),
     }),
   },
-  { weight: 3, arbitrary: fc.record({ type: fc.constant('answer' as const), which, agency, confirm: fc.boolean() }) },
+  // Mostly by an agency that holds records of the person, about a permit: the answers that decide something.
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('answer' as const), which, agency, anOwner: fc.constantFrom(true, true, false), confirm: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('withdraw' as const), which, agency }) },
   {
     weight: 1,
@@ -102,6 +103,8 @@ export function play(steps: ReadonlyArray<[Step, number]>): { events: RecordedEv
   let consentState: ConsentState = initialConsentState();
   let clock = 0;
   const given: string[] = [];
+  const permits: string[] = [];
+  const owners: string[] = [];
   const append = (type: string, data: Record<string, unknown>, by: string) => events.push({
     id: `e${events.length + 1}`, streamId: `x-${SUBJECT}`, revision: events.length, position: events.length + 1, type, data: { subjectId: SUBJECT, ...data }, metadata: { agency: by }, recordedAt: instantAt(clock),
   });
@@ -130,6 +133,7 @@ export function play(steps: ReadonlyArray<[Step, number]>): { events: RecordedEv
     clock += gap;
     const pick = (w: number) => (given.length > 0 ? given[w % given.length] : undefined);
     if (s.type === 'contact') {
+      if (!owners.includes(s.agency)) owners.push(s.agency);
       append('ContactRecorded', { contactId: `k${i}`, agency: s.agency, categories: s.categories, summary: 'visit', concerns: [], interpreterUsed: false }, s.agency);
     } else if (s.type === 'give') {
       const consentId = `c${i}`;
@@ -147,18 +151,20 @@ export function play(steps: ReadonlyArray<[Step, number]>): { events: RecordedEv
       });
       if (!accepted) return;
       given.push(consentId);
+      if (s.decision === 'permit') permits.push(consentId);
       ledger.consents.set(consentId, {
         id: consentId, decision: s.decision, recorder: s.recorder, recipients, categories: s.categories, purposes: s.purposes,
         validFrom: T0 + from * HOUR, validUntil: until === undefined ? Infinity : T0 + until * HOUR, withdrawnAt: Infinity, evidence, answers: [],
       });
     } else if (s.type === 'answer') {
-      const consentId = pick(s.which);
+      const consentId = permits.length > 0 ? permits[s.which % permits.length] : pick(s.which);
       if (!consentId) return;
+      const by = s.anOwner && owners.length > 0 ? owners[Math.floor(s.which / 7) % owners.length] : s.agency;
       const data = { consentId, subjectId: SUBJECT };
       const ok = s.confirm
-        ? command({ type: 'ConfirmConsent', metadata: meta(s.agency), data })
-        : command({ type: 'RejectConsent', metadata: meta(s.agency), data: { ...data, reason: 'No form on file' } });
-      if (ok) ledger.consents.get(consentId)!.answers.push({ agency: s.agency, answer: s.confirm ? 'confirmed' : 'rejected' });
+        ? command({ type: 'ConfirmConsent', metadata: meta(by), data })
+        : command({ type: 'RejectConsent', metadata: meta(by), data: { ...data, reason: 'No form on file' } });
+      if (ok) ledger.consents.get(consentId)!.answers.push({ agency: by, answer: s.confirm ? 'confirmed' : 'rejected' });
     } else if (s.type === 'withdraw') {
       const consentId = pick(s.which);
       if (consentId && command({ type: 'WithdrawConsent', metadata: meta(s.agency), data: { consentId, subjectId: SUBJECT, evidence: { kind: 'verbal' } } })) {
