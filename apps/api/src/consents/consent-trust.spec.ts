@@ -76,6 +76,14 @@ describe('trust what the policy stands on (API over PGlite)', () => {
     });
   });
 
+  it('pages pending consents only on a whole-number limit in decimal digits', async () => {
+    expect((await get('oslo-health', '/consents/pending?limit=2')).status).toBe(200);
+    for (const limit of ['1e2', '0x10', '2.5', '0', '501']) {
+      const res = await get('oslo-health', `/consents/pending?limit=${limit}`);
+      expect({ limit, status: res.status, details: res.body.details }).toEqual({ limit, status: 400, details: ['limit must be a whole number from 1 to 500, in decimal digits'] });
+    }
+  });
+
   it('a throwaway contact and the emergency entry do not make a service the person\'s coordinator', async () => {
     const subjectId = await api.registerSubject();
     await api.post(`/subjects/${subjectId}/contacts`, healthContact(), { as: 'oslo-health' });

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, IsUUID, Length, Matches,
   Validate, ValidateNested, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface,
 } from 'class-validator';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, type AgencyKind, type DataCategory, type Purpose } from '@samhandling/domain';
-import { IsDateOrDateTime } from '../http/formats';
+import { IsDateOrDateTime, IsWholeNumber } from '../http/formats';
 
 export class GrantorDto {
   @ApiProperty({ enum: ['self', 'guardian', 'representative'] }) @IsIn(['self', 'guardian', 'representative']) kind: 'self' | 'guardian' | 'representative';
@@ -104,6 +104,6 @@ export class PendingConsentsQueryDto {
   after?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @IsOptional() @IsWholeNumber('limit', 1, 500)
   limit?: number;
 }
