@@ -40,7 +40,8 @@ export class PendingConsents {
     for (const { key, state } of rows) {
       for (const [consentId, c] of Object.entries(state.consent.consents)) {
         if (c.decision !== 'permit' || c.recordedBy === agency || c.confirmations?.[agency] !== undefined) continue;
-        if (consentStatusAt(c, now) === 'withdrawn' || consentStatusAt(c, now) === 'expired') continue;
+        const status = consentStatusAt(c, now);
+        if (status === 'withdrawn' || status === 'expired') continue;
         if (c.recipients.every((r) => 'agency' in r && r.agency === agency)) continue;
         const reliance = relianceOn(c, this.catalog, agencies);
         const awaiting = c.categories.filter((cat) => !canRelyOn(reliance, agency, cat));
