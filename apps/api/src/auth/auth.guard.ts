@@ -1,7 +1,7 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata, UnauthorizedException, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, ServiceUnavailableException, SetMetadata, UnauthorizedException, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { InvalidTokenError, TokenVerifier, type Caller } from './token-verifier';
+import { IdentityProviderUnavailableError, InvalidTokenError, TokenVerifier, type Caller } from './token-verifier';
 
 const PUBLIC = 'samhandling:public';
 /** Marks a route as open to unauthenticated callers (health, docs). Everything else is closed. */
@@ -28,6 +28,7 @@ export class AuthGuard implements CanActivate {
       return true;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new UnauthorizedException({ error: 'AUTH.INVALID_TOKEN', message: error.message });
+      if (error instanceof IdentityProviderUnavailableError) throw new ServiceUnavailableException({ error: 'AUTH.IDP_UNAVAILABLE', message: error.message });
       throw error;
     }
   }

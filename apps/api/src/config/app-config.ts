@@ -2,6 +2,7 @@ import { envFlag, envInteger, platformConfig, type PlatformConfig } from '@samha
 import { kafkaSettings, type KafkaSettings } from '@samhandling/messaging';
 import { schedulerSettings, type SchedulerConfig } from '../follow-up/scheduler-config';
 import { httpSettings, type HttpSettings } from '../http/http-settings';
+import { tokenSettings, type TokenSettings } from '../auth/token-verifier';
 
 /** Everything the API reads from its environment, read once at start-up: the platform's settings and its own. */
 export interface AppConfig extends PlatformConfig {
@@ -11,6 +12,8 @@ export interface AppConfig extends PlatformConfig {
   jwtPublicKeyFile?: string;
   jwtIssuer: string;
   jwtAudience: string;
+  /** How tokens are verified: JWKS URL, algorithm allow-list, key-set caching (JWT_*; docs/identity-provider.md). */
+  token: TokenSettings;
   bodyLimit: string;
   /** KAFKA_BROKERS and SASL settings; unset means no Kafka (the embedded default). */
   kafka?: KafkaSettings;
@@ -51,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtPublicKeyFile: env.JWT_PUBLIC_KEY_FILE || undefined,
     jwtIssuer: env.JWT_ISSUER ?? 'samhandling-local',
     jwtAudience: env.JWT_AUDIENCE ?? 'samhandling-api',
+    token: tokenSettings(env, (name, fallback, min) => envInteger(env, name, fallback, { min })),
     bodyLimit: env.BODY_LIMIT ?? '64kb',
     kafka: kafkaSettings('samhandling-api', env),
     inbox: {
