@@ -9,6 +9,8 @@ export interface PlatformConfig {
   /** postgres://… selects PostgreSQL; unset means the embedded PGlite in `dataDir`. */
   databaseUrl?: string;
   dataDir: string;
+  /** PGLITE_SHARED_BUFFERS: the embedded store's page cache (default 32MB). */
+  pgliteSharedBuffers?: string;
   schema: string;
   agencyDirectoryFile: string;
   /** Directory of legal-basis catalog versions (JSON), and entries switched on by configuration. */
@@ -20,6 +22,7 @@ export function platformConfig(env: NodeJS.ProcessEnv = process.env): PlatformCo
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR ?? join(process.cwd(), 'data'),
+    pgliteSharedBuffers: env.PGLITE_SHARED_BUFFERS || undefined,
     schema: env.DATABASE_SCHEMA ?? 'samhandling',
     agencyDirectoryFile: env.AGENCY_DIRECTORY ?? join(process.cwd(), 'config', 'agencies.json'),
     catalogDir: env.LEGAL_BASIS_CATALOG_DIR ?? join(process.cwd(), 'libs', 'policy', 'catalog'),

@@ -10,13 +10,15 @@ export interface StoreConfig {
   dataDir?: string;
   schema?: string;
   poolSize?: number;
+  /** PGlite's shared_buffers (default DEFAULT_SHARED_BUFFERS). */
+  pgliteSharedBuffers?: string;
 }
 
 /** Opens the store the configuration names: PostgreSQL when a URL is given, else PGlite on disk. */
 export async function openEventStore(config: StoreConfig): Promise<SqlEventStore> {
   const sql: SqlClient = config.databaseUrl
     ? new PgSqlClient({ connectionString: config.databaseUrl, max: config.poolSize ?? 10 })
-    : await PgliteSqlClient.open(config.dataDir ?? './data/pglite');
+    : await PgliteSqlClient.open(config.dataDir ?? './data/pglite', { sharedBuffers: config.pgliteSharedBuffers });
   try {
     return await SqlEventStore.create(sql, { schema: config.schema });
   } catch (error) {

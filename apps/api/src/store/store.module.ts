@@ -13,7 +13,7 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
       provide: EVENT_STORE,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        openEventStore({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite'), schema: config.schema }),
+        openEventStore({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite'), schema: config.schema, pgliteSharedBuffers: config.pgliteSharedBuffers }),
     },
   ],
   exports: [EVENT_STORE],
