@@ -26,8 +26,9 @@ function newestSource() {
     const { mtimeMs } = statSync(path);
     if (mtimeMs > newest.mtimeMs) newest = { mtimeMs, path };
   };
-  for (const file of ['tsconfig.json', 'tsconfig.build.json']) consider(join(ROOT, file));
+  for (const file of ['tsconfig.json', 'tsconfig.build.json']) if (existsSync(join(ROOT, file))) consider(join(ROOT, file));
   const walk = (dir) => {
+    if (!existsSync(dir)) return; // an image holds dist/ only, no sources
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {

@@ -8,10 +8,10 @@ import { readmeScript } from './support/readme-script';
 /**
  * The README's walk-through, pasted as a newcomer would: the API on the embedded default (a fresh
  * DATA_DIR), then every ```bash block of the walk-through sections in order, with the README's own
- * `npm run token` and `npm run audit` commands. Every curl must answer what the README says it
+ * `npx samhandling token` and `npx samhandling audit` commands. Every curl must answer what the README says it
  * answers (2xx unless a comment next to it names the refusal), and every command must succeed.
  */
-const SECTIONS = ['Walk-through with curl', 'Reading', 'Consent', 'Subscribing', 'Privacy officers', 'Coordination and arrivals'];
+const SECTIONS = ['Walk-through with curl', 'Reading', 'Consent', 'Subscribing', 'Privacy officers', 'Coordination and arrivals', 'The samhandling CLI'];
 
 // A curl that records the README-script line it was called from and the HTTP status it got.
 const PRELUDE = `

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from './cli-io';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, brokenChain: 3 } as const;
-
-export const USAGE = `usage: npm run audit -- <command> [options]
+export const USAGE = `usage: samhandling audit <command> [options]
 
 commands:
   verify                 walk the disclosure hash chain; exit 3 if it is broken
@@ -17,7 +16,7 @@ filters (query, export):
 connection:
   --url URL              API base URL (env SAMHANDLING_URL; default http://127.0.0.1:3000)
   --token TOKEN          privacy-officer bearer token (env SAMHANDLING_TOKEN;
-                         npm run token -- <agency> <actor> --roles privacy-officer)
+                         samhandling token <agency> <actor> --roles privacy-officer)
   --database-url URL     verify only: read the chain straight from PostgreSQL (env DATABASE_URL is not used implicitly)
   --schema NAME          with --database-url (default samhandling)
 
@@ -36,7 +35,6 @@ const BOOLEAN_OPTIONS = ['json', 'all', 'include-postponed', 'help'] as const;
 
 export type CliOptions = Partial<Record<(typeof STRING_OPTIONS)[number], string>> & Partial<Record<(typeof BOOLEAN_OPTIONS)[number], boolean>>;
 
-export class UsageError extends Error {}
 
 export function parseCli(argv: string[]): { command: Command | 'help'; options: CliOptions } {
   let parsed;

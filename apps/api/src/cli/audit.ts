@@ -1,23 +1,18 @@
-/* The privacy officer's terminal: verify the disclosure chain, query, export, access reports.
- * Talks to the API over HTTP, which works for PostgreSQL and the embedded PGlite alike (PGlite
- * admits one process: the API's). Usage: npm run audit -- --help */
+/* The privacy officer's terminal (`samhandling audit …`): verify the disclosure chain, query,
+ * export, access reports. Talks to the API over HTTP, which works for PostgreSQL and the embedded
+ * PGlite alike (PGlite admits one process: the API's). Usage: samhandling audit --help */
 import { writeFileSync } from 'node:fs';
 import { DisclosureLog, type AuditPage, type AuditRecord, type ChainVerification, type ScopedChainVerification } from '@samhandling/audit';
 import { PgSqlClient } from '@samhandling/event-store';
-import { EXIT, filterParams, parseCli, UsageError, USAGE, type CliOptions } from './audit-args';
+import { filterParams, parseCli, USAGE, type CliOptions } from './audit-args';
+import { EXIT, processIo, UsageError, type CliIo } from './cli-io';
 
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  env: NodeJS.ProcessEnv;
-}
-
-const processIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env };
+export type AuditIo = Pick<CliIo, 'out' | 'err' | 'env'>;
 
 class RequestFailed extends Error {}
 
 /** Runs one command and returns the exit code (0 ok, 1 failed, 2 usage, 3 broken chain). */
-export async function runAuditCli(argv: string[], io: CliIo = processIo): Promise<number> {
+export async function runAuditCli(argv: string[], io: AuditIo = processIo): Promise<number> {
   try {
     const { command, options } = parseCli(argv);
     if (command === 'help') {
@@ -45,7 +40,7 @@ export async function runAuditCli(argv: string[], io: CliIo = processIo): Promis
 function client(options: CliOptions, env: NodeJS.ProcessEnv) {
   const base = (options.url ?? env.SAMHANDLING_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
   const token = options.token ?? env.SAMHANDLING_TOKEN;
-  if (!token) throw new UsageError('no token: pass --token or set SAMHANDLING_TOKEN (npm run token -- <agency> <actor> --roles privacy-officer)');
+  if (!token) throw new UsageError('no token: pass --token or set SAMHANDLING_TOKEN (samhandling token <agency> <actor> --roles privacy-officer)');
   const get = async (path: string, accept = 'application/json') => {
     let res: Response;
     try {
@@ -78,7 +73,7 @@ const PROBLEMS: Record<string, string> = {
   missing_record: 'it is missing: a record was deleted',
 };
 
-function reportVerification(result: ChainVerification, options: CliOptions, io: CliIo): number {
+function reportVerification(result: ChainVerification, options: CliOptions, io: AuditIo): number {
   if (options.json) io.out(`${JSON.stringify(result)}\n`);
   else if (result.ok) io.out(`OK: disclosure chain intact, ${result.records} record(s), last hash ${result.lastHash}\n`);
   else {
@@ -95,7 +90,7 @@ const CAUSES: Record<string, string> = {
 };
 
 /** The API checks the whole chain but tells an officer only their scope's figures. */
-function reportScopedVerification(result: ScopedChainVerification, options: CliOptions, io: CliIo): number {
+function reportScopedVerification(result: ScopedChainVerification, options: CliOptions, io: AuditIo): number {
   if (options.json) io.out(`${JSON.stringify(result)}\n`);
   else if (result.ok) {
     io.out(`OK: disclosure chain intact; ${result.records} record(s) in your scope${result.lastHash ? `, latest #${result.lastSeq} with hash ${result.lastHash}` : ''}\n`);
@@ -108,7 +103,7 @@ function reportScopedVerification(result: ScopedChainVerification, options: CliO
   return result.ok ? EXIT.ok : EXIT.brokenChain;
 }
 
-async function query(api: Api, options: CliOptions, io: CliIo): Promise<number> {
+async function query(api: Api, options: CliOptions, io: AuditIo): Promise<number> {
   let after = options.after;
   for (;;) {
     const page = await api.json<AuditPage>(`/audit/disclosures?${filterParams({ ...options, after }, { limit: options.limit })}`);
@@ -143,7 +138,7 @@ function describe(r: AuditRecord): string {
 const basisId = (b: AuditRecord['disclosure']['bases'][number]): string =>
   b.kind === 'legal' ? `${b.entryId}@${b.version}` : b.kind === 'consent' ? `consent:${b.consentId}` : b.kind === 'referral' ? `referral:${b.referralId}` : b.kind === 'coordination' ? `coordination:${b.agency}` : 'own';
 
-async function exportRecords(api: Api, options: CliOptions, io: CliIo): Promise<number> {
+async function exportRecords(api: Api, options: CliOptions, io: AuditIo): Promise<number> {
   const format = options.format ?? 'jsonl';
   const res = await api.get(`/audit/export?${filterParams(options, { format })}`, format === 'fhir' ? 'application/fhir+json' : 'application/x-ndjson');
   const body = await res.text();
@@ -157,15 +152,9 @@ async function exportRecords(api: Api, options: CliOptions, io: CliIo): Promise<
   return EXIT.ok;
 }
 
-async function report(api: Api, options: CliOptions, io: CliIo): Promise<number> {
+async function report(api: Api, options: CliOptions, io: AuditIo): Promise<number> {
   const params = new URLSearchParams({ format: options.json ? 'json' : 'text', ...(options['include-postponed'] ? { include: 'postponed' } : {}) });
   const res = await api.get(`/audit/subjects/${encodeURIComponent(options.subject!)}/access-report?${params}`, options.json ? 'application/json' : 'text/plain');
   io.out(options.json ? `${JSON.stringify(await res.json())}\n` : await res.text());
   return EXIT.ok;
-}
-
-if (require.main === module) {
-  void runAuditCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
 }

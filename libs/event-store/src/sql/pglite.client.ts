@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { QueryOptions, SqlClient, SqlExecutor } from './sql-client';
@@ -32,6 +32,47 @@ async function initDataDirElsewhere(dataDir: string): Promise<void> {
   });
 }
 
+/** Another live process has the data directory open: PGlite admits one process, a second would corrupt it. */
+export class DataDirInUseError extends Error {
+  constructor(readonly dataDir: string, readonly pid: number) {
+    super(`The embedded data directory ${dataDir} is in use by process ${pid} (the API, the CLI or another tool): stop it first. `
+      + `If no such process runs, remove ${join(dataDir, LOCK_FILE)}.`);
+  }
+}
+
+const LOCK_FILE = 'samhandling.lock';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Claims the data directory for this process (a file holding our pid, created exclusively). A file
+ * left by a process that has died is taken over; one held by a live process refuses the open.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(file, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new DataDirInUseError(dataDir, pid);
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`Could not lock the embedded data directory ${dataDir}`);
+}
+
 /**
  * PGlite (PostgreSQL compiled to WASM, in-process) behind the SqlClient interface.
  * `dataDir` is a directory on disk (created if missing) or `memory://` for throwaway use.
@@ -39,17 +80,24 @@ async function initDataDirElsewhere(dataDir: string): Promise<void> {
 export class PgliteSqlClient implements SqlClient {
   readonly dialect = 'pglite' as const;
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(private readonly db: PGlite, private readonly unlock: () => void = () => undefined) {}
 
   static async open(dataDir: string, options: PgliteOptions = {}): Promise<PgliteSqlClient> {
-    if (!dataDir.includes('://')) {
-      mkdirSync(dataDir, { recursive: true });
-      if (!existsSync(join(dataDir, 'PG_VERSION'))) await initDataDirElsewhere(dataDir);
-    }
     const sharedBuffers = options.sharedBuffers ?? DEFAULT_SHARED_BUFFERS;
     if (!/^\d+(kB|MB|GB)$/.test(sharedBuffers)) throw new Error(`shared_buffers must be a size such as 32MB, got ${JSON.stringify(sharedBuffers)}`);
-    const db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] });
-    return new PgliteSqlClient(db);
+    let unlock: (() => void) | undefined;
+    if (!dataDir.includes('://')) {
+      mkdirSync(dataDir, { recursive: true });
+      unlock = lockDataDir(dataDir);
+    }
+    try {
+      if (unlock && !existsSync(join(dataDir, 'PG_VERSION'))) await initDataDirElsewhere(dataDir);
+      const db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] });
+      return new PgliteSqlClient(db, unlock);
+    } catch (error) {
+      unlock?.();
+      throw error;
+    }
   }
 
   /** `prepared` is left to PGlite: it runs in this process, with no round trip to save. */
@@ -75,6 +123,10 @@ export class PgliteSqlClient implements SqlClient {
   }
 
   async close(): Promise<void> {
-    if (!this.db.closed) await this.db.close();
+    try {
+      if (!this.db.closed) await this.db.close();
+    } finally {
+      this.unlock();
+    }
   }
 }

@@ -148,6 +148,12 @@ export class SqlEventStore implements EventStore {
     return rows[0] && toRecorded(rows[0]);
   }
 
+  /** The position of the last event in the log (0 when it is empty). */
+  async headPosition(): Promise<number> {
+    const rows = await this.sql.query<{ head: string | number }>(`SELECT coalesce(max(position), 0) AS head FROM ${this.schema}.events`);
+    return Number(rows[0].head);
+  }
+
   onAppended(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

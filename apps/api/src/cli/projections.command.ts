@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { DataDirInUseError, openEventStore, type SqlEventStore } from '@samhandling/event-store';
+import { policyStateProjection } from '@samhandling/policy';
+import { BUILT_IN_PROJECTIONS, ProjectionRuntime, type Projection } from '@samhandling/projections';
+import type { AppConfig } from '../config/app-config';
+import { EXIT, UsageError, type CliIo } from './cli-io';
+
+/** The projections the API folds, by name: the read models and the policy's own state. */
+export const API_PROJECTIONS: readonly Projection<any>[] = [...BUILT_IN_PROJECTIONS, policyStateProjection];
+
+/**
+ * `samhandling projections rebuild <name>`: drops one projection's states and checkpoint and folds
+ * the whole log into it again, with a progress bar. On PostgreSQL it can run beside the API (its
+ * runtime notices the reset checkpoint and waits for nothing); the embedded store admits one
+ * process, so there the API is stopped first.
+ */
+export async function rebuildProjection(config: AppConfig, name: string, io: CliIo): Promise<number> {
+  const projection = API_PROJECTIONS.find((p) => p.name === name);
+  if (!projection) throw new UsageError(`unknown projection ${JSON.stringify(name)}; one of ${API_PROJECTIONS.map((p) => p.name).join(', ')}`);
+  let store: SqlEventStore;
+  try {
+    store = await openEventStore({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite'), schema: config.schema, pgliteSharedBuffers: config.pgliteSharedBuffers, poolSize: 2 });
+  } catch (error) {
+    if (error instanceof DataDirInUseError) throw new UsageError(`${error.message} (on the embedded store the API must be stopped for a rebuild)`);
+    throw error;
+  }
+  const bar = new SingleBar({
+    stream: io.progress,
+    format: `rebuilding ${name} [{bar}] {percentage}% | {value}/{total} events | {duration_formatted}`,
+    noTTYOutput: true,
+    notTTYSchedule: 2_000,
+    hideCursor: true,
+  });
+  let runtime: ProjectionRuntime | undefined;
+  const started = Date.now();
+  try {
+    const head = await store.headPosition();
+    runtime = await ProjectionRuntime.start(store, [projection], { batchSize: 1_000 });
+    bar.start(head, 0);
+    const done = runtime.rebuild(name);
+    const current = runtime;
+    const tick = setInterval(() => bar.update(Math.min(head, current.checkpoint(name))), 200);
+    try {
+      await done;
+    } finally {
+      clearInterval(tick);
+    }
+    bar.update(head);
+    bar.stop();
+    io.err(`rebuilt ${name}: ${head} event(s) folded in ${((Date.now() - started) / 1000).toFixed(1)} s; checkpoint ${runtime.checkpoint(name)}\n`);
+    return EXIT.ok;
+  } finally {
+    bar.stop();
+    await runtime?.stop();
+    await store.close();
+  }
+}
