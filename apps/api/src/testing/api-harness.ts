@@ -32,18 +32,30 @@ export class ApiHarness {
     readonly keys: LocalKeyPair,
     readonly store: EventStore,
     private readonly dataDir: string,
+    private readonly ownsDataDir = true,
   ) {}
 
   /**
    * The in-process relay is off unless asked for, so tests that count disclosure records see only
    * their own. `env` is read as the API's environment would be, e.g. { RATE_LIMIT_PER_MINUTE: '5' }.
    */
-  static async start(options: { relayInProcess?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<ApiHarness> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'samhandling-api-'));
+  static async start(options: {
+    relayInProcess?: boolean;
+    env?: NodeJS.ProcessEnv;
+    /** An existing data directory (e.g. a restored backup): kept on close. Default a fresh temporary one, removed on close. */
+    dataDir?: string;
+    /** PostgreSQL instead of the embedded store, in `schema`. */
+    databaseUrl?: string;
+    schema?: string;
+  } = {}): Promise<ApiHarness> {
+    const ownsDataDir = options.dataDir === undefined;
+    const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samhandling-api-'));
+    const defaults = loadConfig(options.env ?? {});
     const config: AppConfig = {
-      ...loadConfig(options.env ?? {}),
+      ...defaults,
       dataDir,
-      databaseUrl: undefined,
+      databaseUrl: options.databaseUrl,
+      schema: options.schema ?? defaults.schema,
       agencyDirectoryFile: join(REPO_ROOT, 'config', 'agencies.json'),
       relayInProcess: options.relayInProcess ?? false,
     };
@@ -52,9 +64,9 @@ export class ApiHarness {
       const app = await createApp(config, process.env.API_TEST_LOG ? {} : { logger: false });
       await app.init();
       const keys = await ensureLocalKeyPair(dataDir);
-      return new ApiHarness(app, config, keys, app.get<EventStore>(EVENT_STORE), dataDir);
+      return new ApiHarness(app, config, keys, app.get<EventStore>(EVENT_STORE), dataDir, ownsDataDir);
     } catch (error) {
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
       throw error;
     }
   }
@@ -63,7 +75,7 @@ export class ApiHarness {
     try {
       await this.app.close();
     } finally {
-      rmSync(this.dataDir, { recursive: true, force: true });
+      if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
     }
   }
 
