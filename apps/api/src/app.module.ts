@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { ConsentCommandHandler, ContactCommandHandler, ReferralCommandHandler, ReReferralHandler, SubjectCommandHandler } from './commands/command.handlers';
@@ -27,6 +28,8 @@ import { FeedModule } from './feed/feed.module';
 import { inboxProviders } from './inbox/inbox.providers';
 import { FollowUpModule } from './follow-up/follow-up.module';
 import { AgencyRateLimitGuard, rateLimitModule } from './http/rate-limit';
+import { MetricsController } from './observability/metrics.controller';
+import { METRICS, metricsProviders } from './observability/metrics.providers';
 
 /** Unknown fields are refused, not dropped: a typo in a field name must not pass silently. */
 export const validationPipe = new SafeValidationPipe({
@@ -42,10 +45,11 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), StoreModule, FeedModule, FollowUpModule, rateLimitModule(config.http)],
-      controllers: [HealthController, SubjectsController, ContactsController, ConsentsController, ReferralsController, ReadsController, AuditController],
+      imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), StoreModule, FeedModule, FollowUpModule, rateLimitModule(config.http)],
+      controllers: [HealthController, MetricsController, SubjectsController, ContactsController, ConsentsController, ReferralsController, ReadsController, AuditController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        ...metricsProviders,
         { provide: AgencyDirectory, useFactory: () => AgencyDirectory.fromFile(config.agencyDirectoryFile) },
         { provide: TokenVerifier, inject: [AgencyDirectory], useFactory: (d: AgencyDirectory) => TokenVerifier.create(config, d) },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -59,7 +63,7 @@ export class AppModule {
         ...auditProviders,
         ...inboxProviders(validationPipe),
       ],
-      exports: [APP_CONFIG, AgencyDirectory, PROJECTIONS],
+      exports: [APP_CONFIG, AgencyDirectory, PROJECTIONS, METRICS],
       global: true,
     };
   }

@@ -5,10 +5,14 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { applyHttpHardening } from './http/hardening';
 import { useJsonBodies } from './http/body-parsing';
+import { httpMetrics } from './observability/http-metrics';
+import { METRICS } from './observability/metrics.providers';
 
 /** Builds the HTTP application; main.ts and the API tests share it. */
 export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, ...options });
+  // First, so every answer is timed and counted, refusals by the hardening included.
+  app.use(httpMetrics(app.get(METRICS)));
   applyHttpHardening(app, config.http);
   useJsonBodies(app, config.bodyLimit);
   app.disable('x-powered-by');

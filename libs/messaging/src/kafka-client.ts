@@ -57,3 +57,23 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[], opti
     await admin.disconnect();
   }
 }
+
+/**
+ * Whether the brokers answer a metadata request within `timeoutMs` (readiness). A client of its
+ * own, no retries: a probe must answer quickly, not wait out the producer's back-off.
+ */
+export async function pingKafka(settings: KafkaSettings, timeoutMs = 3_000): Promise<{ ok: true; brokers: number } | { ok: false; reason: string }> {
+  const kafka = new Kafka({ ...kafkaConfig(settings), clientId: `${settings.clientId}-health`, connectionTimeout: timeoutMs, requestTimeout: timeoutMs, retry: { retries: 0 }, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); });
+    const cluster = await Promise.race([admin.connect().then(() => admin.describeCluster()), timeout]);
+    return { ok: true, brokers: cluster.brokers.length };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => undefined);
+  }
+}

@@ -29,6 +29,10 @@ export interface AppConfig extends PlatformConfig {
   relayInProcess: boolean;
   /** Security headers, rate limit, long-poll cap (TRUST_PROXY, RATE_LIMIT_PER_MINUTE, FEED_MAX_WAITING_PER_AGENCY). */
   http: HttpSettings;
+  /** METRICS_TOKEN: when set, GET /metrics needs it as a bearer token. */
+  metricsToken?: string;
+  /** Readiness: the relay may be at most READY_MAX_RELAY_LAG_EVENTS (10000) behind the log. */
+  readyMaxRelayLagEvents: number;
 }
 
 export interface InboxConfig {
@@ -67,5 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     scheduler: schedulerSettings(env),
     relayInProcess: envFlag(env, 'RELAY_IN_PROCESS', !env.DATABASE_URL),
     http: httpSettings(env),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    readyMaxRelayLagEvents: envInteger(env, 'READY_MAX_RELAY_LAG_EVENTS', 10_000, { min: 0 }),
   };
 }

@@ -6,6 +6,8 @@ import { loadCatalog } from '@samhandling/policy';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AgencyDirectory } from '@samhandling/config';
 import { EVENT_STORE } from '../store/store.module';
+import { METRICS } from '../observability/metrics.providers';
+import type { Metrics } from '@samhandling/observability';
 
 export const FEED_STORE = Symbol('FEED_STORE');
 
@@ -20,6 +22,7 @@ export class InProcessRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(EVENT_STORE) private readonly store: SqlEventStore,
     @Inject(FEED_STORE) private readonly feed: FeedStore,
     private readonly directory: AgencyDirectory,
+    @Inject(METRICS) private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -33,6 +36,7 @@ export class InProcessRelay implements OnApplicationBootstrap, OnModuleDestroy {
       store, feed: this.feed, agencies: this.directory.all(), lock, log,
       catalog: loadCatalog(config.catalogDir, { enabled: config.enabledBases }),
       disclosureLog: await DisclosureLog.create(store.sqlClient, store.schemaName),
+      onBatch: (plan) => this.metrics.delivered(plan.deliveries),
     });
     // A standby waits for the lock in the background; the API serves meanwhile.
     void this.relay.start().catch((e) => this.logger.error(`the in-process relay did not start: ${errorSummary(e)}`));

@@ -32,6 +32,8 @@ export interface DeadlineSchedulerOptions {
   /** A projection runtime stuck on a failing batch must not stop escalations: go on with what it has. */
   catchUpTimeoutMs?: number;
   log?: SchedulerLog;
+  /** After every tick (metrics). */
+  onTick?: (outcome: TickOutcome) => void;
 }
 
 export interface TickOutcome {
@@ -93,6 +95,7 @@ export class DeadlineScheduler {
       const tick = randomUUID();
       const outcome: TickOutcome = { escalated: 0, skipped: 0, failed: 0 };
       for (const due of await this.queries.due(now, this.options.batchSize ?? 200)) outcome[await this.escalate(due, now, tick)]++;
+      this.options.onTick?.(outcome);
       if (outcome.escalated + outcome.failed > 0) {
         this.log.log(`escalated ${outcome.escalated} referral deadline(s), skipped ${outcome.skipped}, failed ${outcome.failed}`);
       }

@@ -4,6 +4,8 @@ import { ReferralDeadlineQueries, type ProjectionRuntime } from '@samhandling/pr
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PROJECTIONS } from '../reads/reads.providers';
 import { EVENT_STORE } from '../store/store.module';
+import { METRICS } from '../observability/metrics.providers';
+import type { Metrics } from '@samhandling/observability';
 import { DeadlineScheduler } from './deadline-scheduler';
 
 /** The scheduler's clock; a test module may provide another. */
@@ -20,6 +22,7 @@ export class DeadlineSchedulerHost implements OnApplicationBootstrap, OnModuleDe
     @Inject(EVENT_STORE) private readonly store: SqlEventStore,
     @Inject(PROJECTIONS) private readonly runtime: ProjectionRuntime,
     @Inject(SCHEDULER_CLOCK) private readonly clock: () => Date,
+    @Inject(METRICS) private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -27,7 +30,8 @@ export class DeadlineSchedulerHost implements OnApplicationBootstrap, OnModuleDe
     if (!enabled) return;
     const queries = new ReferralDeadlineQueries(this.store.sqlClient, this.store.schemaName);
     await queries.ensureIndex();
-    this.scheduler = new DeadlineScheduler(this.store, this.runtime, queries, { intervalMs, escalateToCoordinator, clock: this.clock, log: this.logger });
+    this.scheduler = new DeadlineScheduler(this.store, this.runtime, queries, { intervalMs, escalateToCoordinator, clock: this.clock, log: this.logger,
+      onTick: (outcome) => this.metrics.escalations.inc(outcome.escalated) });
     this.scheduler.start();
   }
 

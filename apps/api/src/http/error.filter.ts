@@ -43,6 +43,8 @@ export class ErrorFilter implements ExceptionFilter {
       this.outage.failed(exception);
       response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
     }
+    // For the request metrics (observability/http-metrics.ts): codes and reasons, never content.
+    Object.assign(response.locals, { errorCode: body.error, ...(body.error === 'POLICY.DENIED' ? { denialReason: body.reason ?? 'unspecified' } : {}) });
     response.status(body.statusCode).json(body);
   }
 

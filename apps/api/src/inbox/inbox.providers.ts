@@ -7,6 +7,8 @@ import type { CommandResult } from '../commands/handle-command';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AgencyDirectory } from '@samhandling/config';
 import { InboxConsumer, type InboxOutcome } from './inbox-consumer';
+import { METRICS } from '../observability/metrics.providers';
+import type { Metrics } from '@samhandling/observability';
 
 export const INBOX_VALIDATION = Symbol('INBOX_VALIDATION');
 
@@ -28,7 +30,12 @@ export class InProcessInbox implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(INBOX_VALIDATION) private readonly validation: PipeTransform,
     private readonly directory: AgencyDirectory,
     private readonly bus: CommandBus,
-  ) {}
+    @Inject(METRICS) metrics: Metrics,
+  ) {
+    this.listeners.add((outcome) => {
+      if (outcome.outcome === 'dead-lettered') metrics.deadLetters.inc({ agency: outcome.agency ?? 'unknown' });
+    });
+  }
 
   get enabled(): boolean {
     return Boolean(this.config.kafka && this.config.inbox.enabled);

@@ -23,6 +23,11 @@ export interface SqlEventStoreOptions {
  * fills later. Group commit keeps that lock cheap: concurrent appends queue up and the next
  * transaction commits all of them at once, one round trip and one fsync for many callers.
  */
+/** Told of every group commit (metrics): how many appends it carried and how long the statement took. */
+export interface AppendObserver {
+  committed(groupSize: number, seconds: number): void;
+}
+
 export class SqlEventStore implements EventStore {
   private readonly schema: string;
   private readonly maxBatch: number;
@@ -30,6 +35,7 @@ export class SqlEventStore implements EventStore {
   private flushing = false;
   private readonly listeners = new Set<() => void>();
   private unlisten?: () => Promise<void>;
+  private observers: AppendObserver[] = [];
 
   private constructor(private readonly sql: SqlClient, options: SqlEventStoreOptions) {
     this.schema = options.schema ?? 'samhandling';
@@ -76,8 +82,11 @@ export class SqlEventStore implements EventStore {
       await new Promise(setImmediate);
       if (this.queue.length === 0) break;
       const batch = this.queue.splice(0, this.maxBatch);
+      const started = process.hrtime.bigint();
       try {
         await this.commit(batch);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        for (const observer of this.observers) observer.committed(batch.length, seconds);
       } catch (error) {
         // One poisoned append must not fail its neighbours: retry each on its own.
         if (batch.length === 1) batch[0].reject(error);
@@ -146,6 +155,14 @@ export class SqlEventStore implements EventStore {
     if (!UUID.test(eventId)) return undefined;
     const rows = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM ${this.schema}.events WHERE event_id = $1`, [eventId]);
     return rows[0] && toRecorded(rows[0]);
+  }
+
+  /** Adds an observer of group commits; returns its removal. */
+  observeAppends(observer: AppendObserver): () => void {
+    this.observers.push(observer);
+    return () => {
+      this.observers = this.observers.filter((o) => o !== observer);
+    };
   }
 
   /** The position of the last event in the log (0 when it is empty). */

@@ -4,3 +4,4 @@ export { KafkaSink, type DeliverySink, type KafkaSinkOptions } from './kafka-sin
 export { PgRelayLock, type RelayLock, type PgRelayLockOptions } from './relay-lock';
 export { pushDisclosureId, type BatchPlan } from './batch-plan';
 export { PUSH_PURPOSES } from './recipients';
+export { relayLag } from './relay-lag';

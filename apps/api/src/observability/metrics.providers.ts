@@ -1,0 +1,20 @@
+import type { Provider } from '@nestjs/common';
+import type { SqlEventStore } from '@samhandling/event-store';
+import { relayLag } from '@samhandling/messaging';
+import { Metrics } from '@samhandling/observability';
+import { EVENT_STORE } from '../store/store.module';
+
+export const METRICS = Symbol('METRICS');
+
+/** One registry per API process; the store reports its group commits to it. */
+export const metricsProviders: Provider[] = [
+  {
+    provide: METRICS,
+    inject: [EVENT_STORE],
+    useFactory: (store: SqlEventStore) => {
+      const metrics = new Metrics({ relayLag: relayLag(store) });
+      store.observeAppends({ committed: (size, seconds) => metrics.appended(size, seconds) });
+      return metrics;
+    },
+  },
+];

@@ -1,0 +1,1 @@
+export { Metrics, basisLabel, type RelayLagSource } from './metrics';
