@@ -41,9 +41,17 @@ async function idleRss(pid) {
   return last;
 }
 
+/** The node flags `npm start` runs the API with (package.json), so the bench measures what a user gets. */
+const START_FLAGS = (() => {
+  const start = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const match = /node((?:\s+--[\w-]+(?:=\S+)?)*)\s+scripts\/run\.js api/.exec(start);
+  if (!match) throw new Error(`cannot read the node flags of npm start: ${start}`);
+  return match[1].trim().split(/\s+/).filter(Boolean);
+})();
+
 function startApi(dataDir, port) {
   const started = Date.now();
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'run.js'), 'api'], {
+  const child = spawn(process.execPath, [...START_FLAGS, join(ROOT, 'scripts', 'run.js'), 'api'], {
     cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -150,6 +158,7 @@ async function main() {
       row(`RSS after ${mark} events`, `${mib(rss)} (peak ${mib(rssOf(api.child.pid).peak)})`, '< 400 MiB', rss < 400 * MiB);
     }
     row('stop (SIGTERM) took', `${await stop(api)} ms`, 'exits');
+    process.stderr.write(`  (npm start's node flags: ${START_FLAGS.join(' ') || 'none'})\n`);
     const reference = await referenceRss(join(dataDir, 'pglite'));
     row('reference: bare PGlite on this data directory, default 128MB cache', mib(reference), '');
   } finally {

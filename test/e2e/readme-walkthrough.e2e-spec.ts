@@ -11,7 +11,7 @@ import { readmeScript } from './support/readme-script';
  * `npx samhandling token` and `npx samhandling audit` commands. Every curl must answer what the README says it
  * answers (2xx unless a comment next to it names the refusal), and every command must succeed.
  */
-const SECTIONS = ['Walk-through with curl', 'Reading', 'Consent', 'Subscribing', 'Privacy officers', 'Coordination and arrivals', 'The samhandling CLI'];
+const SECTIONS = ['Walk-through with curl', 'Reading', 'Consent', 'Subscribing', 'Privacy officers', 'Coordination and arrivals', 'The samhandling CLI', 'Operating it'];
 
 // A curl that records the README-script line it was called from and the HTTP status it got.
 const PRELUDE = `

@@ -1,8 +1,10 @@
 import { DisclosureLog } from '@samhandling/audit';
 import { errorSummary, openEventStore } from '@samhandling/event-store';
-import { FeedStore, KafkaSink, kafkaSettings, PgRelayLock, Relay, type DeliverySink } from '@samhandling/messaging';
+import { FeedStore, KafkaSink, kafkaSettings, PgRelayLock, pingKafka, Relay, relayLag, type DeliverySink } from '@samhandling/messaging';
+import { Metrics } from '@samhandling/observability';
 import { loadCatalog } from '@samhandling/policy';
 import { AgencyDirectory, platformConfig } from '@samhandling/config';
+import { startOpsServer, type ReadyCheck } from './ops-server';
 import { relaySettings } from './relay-settings';
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} [relay] ${message}\n`);
@@ -14,6 +16,7 @@ const log = (message: string) => process.stderr.write(`${new Date().toISOString(
  */
 async function main(): Promise<void> {
   let relay: Relay | undefined;
+  let ops: import('node:http').Server | undefined;
   const sinks: DeliverySink[] = [];
   let close = async () => undefined as void;
   let stopping = false;
@@ -22,6 +25,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: finishing the batch in hand, then stopping`);
     setTimeout(() => { log('did not stop within 25 s; exiting (the batch is re-run on restart)'); process.exit(1); }, 25_000).unref();
+    ops?.close();
     await relay?.stop();
     for (const sink of sinks) await sink.close().catch(() => undefined);
     await close();
@@ -59,7 +63,30 @@ async function main(): Promise<void> {
       process.exit(1);
     },
   });
-  relay = new Relay({ store, catalog, agencies, disclosureLog, feed, sinks, lock, log, batchSize: settings.batchSize, checkpointName: settings.checkpointName });
+  const lag = relayLag(store, settings.checkpointName);
+  const metrics = new Metrics({ relayLag: lag });
+  store.observeAppends({ committed: (size, seconds) => metrics.appended(size, seconds) });
+  relay = new Relay({
+    store, catalog, agencies, disclosureLog, feed, sinks, lock, log, batchSize: settings.batchSize, checkpointName: settings.checkpointName,
+    onBatch: (plan) => metrics.delivered(plan.deliveries),
+  });
+  if (settings.http.port > 0) {
+    const checks: ReadyCheck[] = [
+      { name: 'store', check: async () => ({ up: (await store.headPosition().then(() => true, () => false)) }) },
+      { name: 'relay', check: async () => {
+        const { events, seconds } = await lag.lag();
+        return { up: events <= settings.readyMaxLagEvents, details: { lagEvents: events, lagSeconds: seconds, maxLagEvents: settings.readyMaxLagEvents } };
+      } },
+    ];
+    if (kafka) checks.push({ name: 'kafka', check: async () => { const ping = await pingKafka(kafka); return ping.ok ? { up: true, details: { brokers: ping.brokers } } : { up: false, details: { message: ping.reason } }; } });
+    try {
+      ops = await startOpsServer({ ...settings.http, metrics, checks });
+      log(`metrics and health on http://${settings.http.host}:${settings.http.port} (/metrics, /health/live, /health/ready)`);
+    } catch (error) {
+      // Delivery matters more than its figures: say so loudly and relay on (a second relay on one host, say).
+      log(`WARNING: metrics and health are OFF: cannot listen on ${settings.http.host}:${settings.http.port} (${errorSummary(error)}); set RELAY_HTTP_PORT`);
+    }
+  }
 
   if (stopping) return;
   await relay.start();
