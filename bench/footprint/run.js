@@ -114,6 +114,13 @@ async function appendEvents(port, bearer, count) {
   return Date.now() - t;
 }
 
+/** Where the memory is, from the API's own /metrics: V8 heap in use and external memory (PGlite's WASM heap lives there). */
+async function breakdown(port) {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const value = (name) => Number((new RegExp(`^${name} (\\S+)`, 'm').exec(text) ?? [])[1] ?? NaN);
+  return `heap used ${mib(value('nodejs_heap_size_used_bytes'))}, external ${mib(value('nodejs_external_memory_bytes'))}`;
+}
+
 /** Reference: the embedded database alone, opened the way v0.1.0 opened it (PostgreSQL's default 128MB cache). */
 async function referenceRss(dataDir) {
   const script = `const { PGlite } = require(${JSON.stringify(require.resolve('@electric-sql/pglite', { paths: [ROOT] }))});
@@ -147,6 +154,7 @@ async function main() {
     row('second start: serves after', `${second} ms`, '≤ 5000 ms', second <= 5000);
     const idle2 = await idleRss(api.child.pid);
     row('second start: idle RSS', mib(idle2), '≤ 250 MiB', idle2 <= 250 * MiB);
+    row('  of which', await breakdown(port), '');
 
     const bearer = await token(dataDir);
     let appended = 0;
@@ -156,9 +164,10 @@ async function main() {
       appended = mark;
       const rss = await idleRss(api.child.pid);
       row(`RSS after ${mark} events`, `${mib(rss)} (peak ${mib(rssOf(api.child.pid).peak)})`, '< 400 MiB', rss < 400 * MiB);
+      row('  of which', await breakdown(port), '');
     }
     row('stop (SIGTERM) took', `${await stop(api)} ms`, 'exits');
-    process.stderr.write(`  (npm start's node flags: ${START_FLAGS.join(' ') || 'none'})\n`);
+    row("npm start's node flags; PGLITE_SHARED_BUFFERS", `${START_FLAGS.join(' ') || 'none'}; ${process.env.PGLITE_SHARED_BUFFERS || 'default'}`, '');
     const reference = await referenceRss(join(dataDir, 'pglite'));
     row('reference: bare PGlite on this data directory, default 128MB cache', mib(reference), '');
   } finally {

@@ -30,6 +30,7 @@ import { FollowUpModule } from './follow-up/follow-up.module';
 import { AgencyRateLimitGuard, rateLimitModule } from './http/rate-limit';
 import { MetricsController } from './observability/metrics.controller';
 import { METRICS, metricsProviders } from './observability/metrics.providers';
+import { loggingModule, type LogOptions } from './observability/logging';
 
 /** Unknown fields are refused, not dropped: a typo in a field name must not pass silently. */
 export const validationPipe = new SafeValidationPipe({
@@ -42,10 +43,11 @@ export const validationPipe = new SafeValidationPipe({
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `log` false: no log lines at all (tests). */
+  static forRoot(config: AppConfig, log: LogOptions | false = { level: config.logLevel }): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), StoreModule, FeedModule, FollowUpModule, rateLimitModule(config.http)],
+      imports: [...(log ? [loggingModule(log)] : []), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), StoreModule, FeedModule, FollowUpModule, rateLimitModule(config.http)],
       controllers: [HealthController, MetricsController, SubjectsController, ContactsController, ConsentsController, ReferralsController, ReadsController, AuditController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

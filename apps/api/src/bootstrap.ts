@@ -1,6 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { applyHttpHardening } from './http/hardening';
@@ -9,8 +11,11 @@ import { httpMetrics } from './observability/http-metrics';
 import { METRICS } from './observability/metrics.providers';
 
 /** Builds the HTTP application; main.ts and the API tests share it. */
-export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, ...options });
+export async function createApp(config: AppConfig, options: { logger?: false; logDestination?: DestinationStream } = {}): Promise<NestExpressApplication> {
+  const log = options.logger === false ? false : { level: config.logLevel, destination: options.logDestination };
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, log), { bodyParser: false, bufferLogs: log !== false, ...(log ? {} : { logger: false }) });
+  // JSON lines through pino (observability/logging.ts), Nest's own messages included.
+  if (log) app.useLogger(app.get(PinoNestLogger));
   // First, so every answer is timed and counted, refusals by the hardening included.
   app.use(httpMetrics(app.get(METRICS)));
   applyHttpHardening(app, config.http);

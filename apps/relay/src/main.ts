@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { DisclosureLog } from '@samhandling/audit';
 import { errorSummary, openEventStore } from '@samhandling/event-store';
 import { FeedStore, KafkaSink, kafkaSettings, PgRelayLock, pingKafka, Relay, relayLag, type DeliverySink } from '@samhandling/messaging';
@@ -7,7 +8,9 @@ import { AgencyDirectory, platformConfig } from '@samhandling/config';
 import { startOpsServer, type ReadyCheck } from './ops-server';
 import { relaySettings } from './relay-settings';
 
-const log = (message: string) => process.stderr.write(`${new Date().toISOString()} [relay] ${message}\n`);
+// JSON lines on standard error (pino), as the API logs; LOG_LEVEL as there. Messages name positions and agencies, never a person.
+const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: { pid: process.pid, service: 'samhandling-relay' } }, pino.destination({ fd: 2, sync: true }));
+const log = (message: string) => logger.info(message);
 
 /**
  * The relay process: log → policy → disclosure records → feed and Kafka topics. Configured like

@@ -29,6 +29,8 @@ export interface AppConfig extends PlatformConfig {
   relayInProcess: boolean;
   /** Security headers, rate limit, long-poll cap (TRUST_PROXY, RATE_LIMIT_PER_MINUTE, FEED_MAX_WAITING_PER_AGENCY). */
   http: HttpSettings;
+  /** LOG_LEVEL (info): trace, debug, info, warn, error, fatal or silent. */
+  logLevel: string;
   /** METRICS_TOKEN: when set, GET /metrics needs it as a bearer token. */
   metricsToken?: string;
   /** Readiness: the relay may be at most READY_MAX_RELAY_LAG_EVENTS (10000) behind the log. */
@@ -71,7 +73,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     scheduler: schedulerSettings(env),
     relayInProcess: envFlag(env, 'RELAY_IN_PROCESS', !env.DATABASE_URL),
     http: httpSettings(env),
+    logLevel: logLevel(env.LOG_LEVEL),
     metricsToken: env.METRICS_TOKEN || undefined,
     readyMaxRelayLagEvents: envInteger(env, 'READY_MAX_RELAY_LAG_EVENTS', 10_000, { min: 0 }),
   };
+}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+function logLevel(value: string | undefined): string {
+  if (!value) return 'info';
+  if (!LOG_LEVELS.includes(value)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
+  return value;
 }

@@ -19,7 +19,8 @@ export const CommandCtx = createParamDecorator((_: unknown, context: ExecutionCo
   if (ifMatch !== undefined && revision === undefined) {
     throw new BadRequestException({ error: 'REQUEST.INVALID_IF_MATCH', message: 'If-Match must be the stream revision the command was decided on, e.g. "3"' });
   }
-  const correlation = request.header('x-correlation-id');
+  // The request's correlation id as the logs carry it (pino-http, observability/logging.ts).
+  const correlation = typeof (request as { id?: unknown }).id === 'string' ? String((request as { id?: unknown }).id) : request.header('x-correlation-id');
   return {
     agency: request.caller.agency.id,
     actor: request.caller.actor,

@@ -7,6 +7,7 @@ import { deadLetterTopic, ensureTopics, inboxAgency, inboxTopic } from '@samhand
 import type { CommandResult } from '../commands/handle-command';
 import { describeError, type ErrorBody } from '../http/error.filter';
 import { DeadLetterWriter, type DeadLetter } from './dead-letter';
+import { withCorrelation } from '../observability/logging';
 import type { BusMessage } from './inbox-commands';
 import { messageIdOf, parseInboxMessage, toBusMessage } from './inbox-message';
 
@@ -102,7 +103,7 @@ export class InboxConsumer {
       await consumer.connect();
       // A new deployment's group starts at the beginning: a command published before it ran is not skipped.
       await consumer.subscribe({ topics: this.topics, fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachMessage: (payload) => this.handle(payload) });
+      await consumer.run({ autoCommit: false, eachMessage: (payload) => withCorrelation(messageCorrelation(payload), () => this.handle(payload)) });
     } catch (error) {
       this.consumer = undefined;
       await consumer.disconnect().catch(() => undefined);
@@ -184,4 +185,10 @@ export class InboxConsumer {
       letter: { agency, topic, partition, original: message, messageId, error: body, attempts, cause: errorSummary(error) },
     };
   }
+}
+
+/** The correlation id of an inbox message's log lines: its x-correlation-id header, else where it sits. */
+function messageCorrelation({ topic, partition, message }: EachMessagePayload): string {
+  const header = message.headers?.['x-correlation-id']?.toString();
+  return header && /^[\x21-\x7e]{1,200}$/.test(header) ? header : `${topic}/${partition}/${message.offset}`;
 }

@@ -47,6 +47,8 @@ export class ApiHarness {
     /** PostgreSQL instead of the embedded store, in `schema`. */
     databaseUrl?: string;
     schema?: string;
+    /** Log lines (JSON, at LOG_LEVEL) go here; without it the app logs nothing. */
+    logDestination?: { write(line: string): void };
   } = {}): Promise<ApiHarness> {
     const ownsDataDir = options.dataDir === undefined;
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samhandling-api-'));
@@ -61,7 +63,7 @@ export class ApiHarness {
     };
     try {
       // API_TEST_LOG=1 keeps Nest's logger on, e.g. to see the stack behind an unexpected 500.
-      const app = await createApp(config, process.env.API_TEST_LOG ? {} : { logger: false });
+      const app = await createApp(config, options.logDestination ? { logDestination: options.logDestination } : process.env.API_TEST_LOG ? {} : { logger: false });
       await app.init();
       const keys = await ensureLocalKeyPair(dataDir);
       return new ApiHarness(app, config, keys, app.get<EventStore>(EVENT_STORE), dataDir, ownsDataDir);
