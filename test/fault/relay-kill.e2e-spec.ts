@@ -223,7 +223,7 @@ describe('relay fault tolerance: SIGKILL at random points, one broker restart', 
     const last = (await store.readAll({ after: 0, limit: 1_000_000 })).at(-1)!.position;
 
     const final = startRelay();
-    await new Promise<void>((ready) => final.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('] running (') && ready()));
+    await new Promise<void>((ready) => final.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('"msg":"running (') && ready()));
     for (const deadline = Date.now() + 120_000; (await checkpoint()) < last; await sleep(200)) {
       if (Date.now() > deadline) throw new Error(`the relay did not catch up (at ${await checkpoint()} of ${last}); see ${logFile}`);
     }

@@ -8,6 +8,7 @@ import type { AppConfig } from './config/app-config';
 import { applyHttpHardening } from './http/hardening';
 import { useJsonBodies } from './http/body-parsing';
 import { httpMetrics } from './observability/http-metrics';
+import { httpTracing } from './observability/http-tracing';
 import { METRICS } from './observability/metrics.providers';
 
 /** Builds the HTTP application; main.ts and the API tests share it. */
@@ -17,6 +18,7 @@ export async function createApp(config: AppConfig, options: { logger?: false; lo
   // JSON lines through pino (observability/logging.ts), Nest's own messages included.
   if (log) app.useLogger(app.get(PinoNestLogger));
   // First, so every answer is timed and counted, refusals by the hardening included.
+  app.use(httpTracing());
   app.use(httpMetrics(app.get(METRICS)));
   applyHttpHardening(app, config.http);
   useJsonBodies(app, config.bodyLimit);

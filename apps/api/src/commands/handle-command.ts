@@ -2,6 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { randomUUID } from 'node:crypto';
 import { conflict, fold, type Decider } from '@samhandling/domain';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@samhandling/event-store';
+import { activeTraceparent, inSpan } from '@samhandling/observability';
 
 export interface CommandContext {
   agency: string;
@@ -35,13 +36,25 @@ type AnyEvent = { type: string; data: object };
  * The one command handler: read the stream, fold, decide, append with the revision read.
  * A concurrent writer makes the append fail; the command is then decided again on fresh state.
  */
-export async function handleCommand<S, C extends AnyCommand, E extends AnyEvent>(
+export function handleCommand<S, C extends AnyCommand, E extends AnyEvent>(
   store: EventStore,
   decider: Decider<S, C, E>,
   streamId: string,
   command: C,
   context: CommandContext,
 ): Promise<CommandResult> {
+  return inSpan(`command ${command.type}`, () => decideAndAppend(store, decider, streamId, command, context), { attributes: { 'samhandling.command': command.type, 'samhandling.agency': context.agency } });
+}
+
+async function decideAndAppend<S, C extends AnyCommand, E extends AnyEvent>(
+  store: EventStore,
+  decider: Decider<S, C, E>,
+  streamId: string,
+  command: C,
+  context: CommandContext,
+): Promise<CommandResult> {
+  // The command's trace, kept with its events so the relay's delivery continues it (Kafka header).
+  const traceparent = activeTraceparent();
   const firstId = context.idempotencyKey ? eventId(context, command.type, 0) : undefined;
   for (let attempt = 1; ; attempt++) {
     // Stream first, key second: a first request committing in between is then seen by the lookup,
@@ -66,6 +79,7 @@ export async function handleCommand<S, C extends AnyCommand, E extends AnyEvent>
         actor: context.actor,
         command: command.type,
         correlationId: context.correlationId,
+        ...(traceparent ? { traceparent } : {}),
         ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey, requestHash: context.requestHash } : {}),
       },
     }));

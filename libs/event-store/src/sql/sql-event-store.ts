@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { EventIdConflictError, InvalidAppendError, WrongExpectedRevisionError } from '../errors';
 import type {
@@ -66,8 +67,14 @@ export class SqlEventStore implements EventStore {
     } catch (error) {
       return Promise.reject(error);
     }
+    // A span per append, from the call to its commit (group commit included); no stream id: it names a person.
+    const span = trace.getTracer('samhandling').startSpan('eventstore.append', { attributes: { 'samhandling.events': events.length } });
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ streamId, events, expectedRevision, resolve, reject });
+      this.queue.push({
+        streamId, events, expectedRevision,
+        resolve: (result) => { span.setAttribute('samhandling.position', result.position); span.end(); resolve(result); },
+        reject: (error) => { span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.constructor?.name ?? 'Error' }); span.end(); reject(error); },
+      });
       if (!this.flushing) {
         this.flushing = true;
         void this.flush();

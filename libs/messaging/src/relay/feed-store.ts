@@ -10,6 +10,8 @@ export interface Delivery {
   /** Message key on Kafka: one person's events stay in order on one partition. */
   subjectId: string;
   envelope: DeliveredEvent;
+  /** The W3C trace context of the delivery (Kafka header `traceparent`); not stored in the feed. */
+  traceparent?: string;
 }
 
 export interface FeedPage {

@@ -76,7 +76,10 @@ export class KafkaSink implements DeliverySink {
         messages.push({
           key: d.subjectId,
           value: JSON.stringify(d.envelope),
-          headers: { ce_id: d.envelope.id, ce_type: d.envelope.type, ce_specversion: '1.0', 'content-type': 'application/cloudevents+json' },
+          headers: {
+            ce_id: d.envelope.id, ce_type: d.envelope.type, ce_specversion: '1.0', 'content-type': 'application/cloudevents+json',
+            ...(d.traceparent ? { traceparent: d.traceparent } : {}),
+          },
         });
       }
       await this.producer!.send([...byTopic].map(([topic, messages]) => ({ topic, messages })));
