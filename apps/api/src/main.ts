@@ -11,4 +11,8 @@ async function main(): Promise<void> {
   new Logger('Samhandling').log(`API on http://${config.host}:${config.port} (docs at /docs), event store: ${store}`);
 }
 
-void main();
+main().catch((error: unknown) => {
+  // A schema a newer release wrote, an unreachable database, …: say so plainly and exit non-zero.
+  process.stderr.write(`Samhandling API failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

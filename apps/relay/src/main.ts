@@ -3,6 +3,7 @@ import { errorSummary, openEventStore } from '@samhandling/event-store';
 import { FeedStore, KafkaSink, kafkaSettings, PgRelayLock, Relay, type DeliverySink } from '@samhandling/messaging';
 import { loadCatalog } from '@samhandling/policy';
 import { AgencyDirectory, platformConfig } from '@samhandling/config';
+import { SCHEMA_MIGRATIONS } from '@samhandling/schema';
 import { relaySettings } from './relay-settings';
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} [relay] ${message}\n`);
@@ -37,13 +38,14 @@ async function main(): Promise<void> {
     log('DATABASE_URL is not set. The relay process needs PostgreSQL: the embedded PGlite store belongs to one process, so with it the API runs the relay itself and serves GET /feed. Set DATABASE_URL=postgres://… to run the relay on its own.');
     process.exit(2);
   }
-  const store = await openEventStore({ databaseUrl: config.databaseUrl, schema: config.schema, poolSize: 4 });
+  // Migrates the schema first, and refuses one a newer release wrote (SchemaTooNewError, exit 1).
+  const store = await openEventStore({ databaseUrl: config.databaseUrl, schema: config.schema, poolSize: 4, migrations: SCHEMA_MIGRATIONS, log });
   close = () => store.close();
   const directory = AgencyDirectory.fromFile(config.agencyDirectoryFile);
   const agencies = directory.all();
   const catalog = loadCatalog(config.catalogDir, { enabled: config.enabledBases });
-  const disclosureLog = await DisclosureLog.create(store.sqlClient, store.schemaName);
-  const feed = await FeedStore.create(store.sqlClient, store.schemaName);
+  const disclosureLog = DisclosureLog.attach(store.sqlClient, store.schemaName);
+  const feed = FeedStore.attach(store.sqlClient, store.schemaName);
   const kafka = kafkaSettings('samhandling-relay');
   if (kafka) {
     sinks.push(await KafkaSink.create(kafka, { agencies: agencies.map((a) => a.id), partitions: settings.partitions, replicationFactor: settings.replicationFactor }));

@@ -32,7 +32,7 @@ export class InProcessRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.relay = new Relay({
       store, feed: this.feed, agencies: this.directory.all(), lock, log,
       catalog: loadCatalog(config.catalogDir, { enabled: config.enabledBases }),
-      disclosureLog: await DisclosureLog.create(store.sqlClient, store.schemaName),
+      disclosureLog: DisclosureLog.attach(store.sqlClient, store.schemaName),
     });
     // A standby waits for the lock in the background; the API serves meanwhile.
     void this.relay.start().catch((e) => this.logger.error(`the in-process relay did not start: ${errorSummary(e)}`));
@@ -52,7 +52,7 @@ export const feedProviders: Provider[] = [
   {
     provide: FEED_STORE,
     inject: [EVENT_STORE],
-    useFactory: (store: SqlEventStore) => FeedStore.create(store.sqlClient, store.schemaName),
+    useFactory: (store: SqlEventStore) => FeedStore.attach(store.sqlClient, store.schemaName),
   },
   InProcessRelay,
 ];

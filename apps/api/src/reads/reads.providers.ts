@@ -23,7 +23,7 @@ export const readProviders: Provider[] = [
   {
     provide: DisclosureLog,
     inject: [EVENT_STORE],
-    useFactory: (store: SqlEventStore) => DisclosureLog.create(store.sqlClient, store.schemaName),
+    useFactory: (store: SqlEventStore) => DisclosureLog.attach(store.sqlClient, store.schemaName),
   },
 ];
 
