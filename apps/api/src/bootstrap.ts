@@ -8,7 +8,9 @@ import { useJsonBodies } from './http/body-parsing';
 
 /** Builds the HTTP application; main.ts and the API tests share it. */
 export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, ...options });
+  // abortOnError false: a failed start (e.g. a schema newer than this build) rejects here, so
+  // main.ts says why and exits non-zero, and a test sees the error instead of process.exit.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, abortOnError: false, ...options });
   applyHttpHardening(app, config.http);
   useJsonBodies(app, config.bodyLimit);
   app.disable('x-powered-by');
