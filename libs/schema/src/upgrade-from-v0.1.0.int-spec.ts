@@ -111,12 +111,14 @@ describe.each(targets)('upgrading a v0.1.0 database ($name)', (target) => {
     await target.drop?.(fresh);
   });
 
-  it('starts from what v0.1.0 wrote: events, disclosure records, deliveries, checkpoints, projection states', () => {
+  it('starts from what v0.1.0 wrote: events, disclosure records, a review, a postponement, deliveries, checkpoints, projection states', () => {
     expect(before.events.length).toBeGreaterThan(5);
     expect(before.disclosures.length).toBeGreaterThan(2);
     expect(before.deliveries.length).toBeGreaterThan(5);
     expect(before.checkpoints.length).toBeGreaterThan(2);
     expect(before.projection_state.length).toBeGreaterThan(2);
+    expect(before.disclosure_reviews.length).toBe(1);
+    expect(before.notice_postponements.length).toBe(1);
     expect(catalogBefore.filter((d) => d.startsWith('function')).length).toBe(3);
     expect(catalogBefore.length).toBeGreaterThan(60);
   });
