@@ -14,7 +14,9 @@ import { METRICS } from './observability/metrics.providers';
 /** Builds the HTTP application; main.ts and the API tests share it. */
 export async function createApp(config: AppConfig, options: { logger?: false; logDestination?: DestinationStream } = {}): Promise<NestExpressApplication> {
   const log = options.logger === false ? false : { level: config.logLevel, destination: options.logDestination };
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, log), { bodyParser: false, bufferLogs: log !== false, ...(log ? {} : { logger: false }) });
+  // abortOnError false: a failed start (e.g. a schema newer than this build) rejects here, so
+  // main.ts says why and exits non-zero, and a test sees the error instead of process.exit.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, log), { bodyParser: false, abortOnError: false, bufferLogs: log !== false, ...(log ? {} : { logger: false }) });
   // JSON lines through pino (observability/logging.ts), Nest's own messages included.
   if (log) app.useLogger(app.get(PinoNestLogger));
   // First, so every answer is timed and counted, refusals by the hardening included.

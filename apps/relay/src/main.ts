@@ -2,10 +2,11 @@ import pino from 'pino';
 import { DisclosureLog } from '@samhandling/audit';
 import { errorSummary, openEventStore } from '@samhandling/event-store';
 import { FeedStore, KafkaSink, kafkaSettings, PgRelayLock, pingKafka, Relay, relayLag, type DeliverySink } from '@samhandling/messaging';
-import { Metrics } from '@samhandling/observability';
+import { Metrics, startTracing } from '@samhandling/observability';
 import { loadCatalog } from '@samhandling/policy';
 import { AgencyDirectory, platformConfig } from '@samhandling/config';
 import { startOpsServer, type ReadyCheck } from './ops-server';
+import { SCHEMA_MIGRATIONS } from '@samhandling/schema';
 import { relaySettings } from './relay-settings';
 
 // JSON lines on standard error (pino), as the API logs; LOG_LEVEL as there. Messages name positions and agencies, never a person.
@@ -19,6 +20,7 @@ const log = (message: string) => logger.info(message);
  */
 async function main(): Promise<void> {
   let relay: Relay | undefined;
+  let stopTracing: (() => Promise<void>) | undefined;
   let ops: import('node:http').Server | undefined;
   const sinks: DeliverySink[] = [];
   let close = async () => undefined as void;
@@ -32,25 +34,29 @@ async function main(): Promise<void> {
     await relay?.stop();
     for (const sink of sinks) await sink.close().catch(() => undefined);
     await close();
+    await stopTracing?.().catch(() => undefined);
     log(`stopped at position ${relay?.position ?? 'none (not started)'}`);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
+  // OTLP traces when OTEL_TRACES_EXPORTER=otlp or an OTEL_EXPORTER_OTLP_ENDPOINT is set; off otherwise.
+  stopTracing = startTracing('samhandling-relay');
   const config = platformConfig();
   const settings = relaySettings();
   if (!config.databaseUrl) {
     log('DATABASE_URL is not set. The relay process needs PostgreSQL: the embedded PGlite store belongs to one process, so with it the API runs the relay itself and serves GET /feed. Set DATABASE_URL=postgres://… to run the relay on its own.');
     process.exit(2);
   }
-  const store = await openEventStore({ databaseUrl: config.databaseUrl, schema: config.schema, poolSize: 4 });
+  // Migrates the schema first, and refuses one a newer release wrote (SchemaTooNewError, exit 1).
+  const store = await openEventStore({ databaseUrl: config.databaseUrl, schema: config.schema, poolSize: 4, migrations: SCHEMA_MIGRATIONS, log });
   close = () => store.close();
   const directory = AgencyDirectory.fromFile(config.agencyDirectoryFile);
   const agencies = directory.all();
   const catalog = loadCatalog(config.catalogDir, { enabled: config.enabledBases });
-  const disclosureLog = await DisclosureLog.create(store.sqlClient, store.schemaName);
-  const feed = await FeedStore.create(store.sqlClient, store.schemaName);
+  const disclosureLog = DisclosureLog.attach(store.sqlClient, store.schemaName);
+  const feed = FeedStore.attach(store.sqlClient, store.schemaName);
   const kafka = kafkaSettings('samhandling-relay');
   if (kafka) {
     sinks.push(await KafkaSink.create(kafka, { agencies: agencies.map((a) => a.id), partitions: settings.partitions, replicationFactor: settings.replicationFactor }));

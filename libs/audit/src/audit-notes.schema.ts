@@ -10,7 +10,13 @@ import type { SqlExecutor } from '@samhandling/event-store';
  * still drop the trigger; chaining the notes too would make that evident (left open).
  */
 export async function createAuditNotesSchema(tx: SqlExecutor, s: string): Promise<void> {
-  await tx.query(`CREATE TABLE IF NOT EXISTS ${s}.disclosure_reviews (
+  for (const statement of auditNotesDdl(s)) await tx.query(statement);
+}
+
+/** The statements, shared with migration 002_audit (audit.migration.ts). */
+export function auditNotesDdl(s: string): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${s}.disclosure_reviews (
     disclosure_id   uuid        PRIMARY KEY REFERENCES ${s}.disclosures (id),
     disclosure_hash text        NOT NULL,
     decision        text        NOT NULL CHECK (decision IN ('approved', 'flagged')),
@@ -19,8 +25,8 @@ export async function createAuditNotesSchema(tx: SqlExecutor, s: string): Promis
     reviewer_actor  text        NOT NULL,
     reviewed_at     timestamptz NOT NULL,
     CHECK (decision = 'approved' OR comment IS NOT NULL)
-  )`);
-  await tx.query(`CREATE TABLE IF NOT EXISTS ${s}.notice_postponements (
+  )`,
+    `CREATE TABLE IF NOT EXISTS ${s}.notice_postponements (
     id                  bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     disclosure_id       uuid        NOT NULL REFERENCES ${s}.disclosures (id),
     reason              text        NOT NULL,
@@ -28,16 +34,17 @@ export async function createAuditNotesSchema(tx: SqlExecutor, s: string): Promis
     postponed_by_agency text        NOT NULL,
     postponed_by_actor  text        NOT NULL,
     recorded_at         timestamptz NOT NULL
-  )`);
-  await tx.query(`CREATE INDEX IF NOT EXISTS notice_postponements_disclosure ON ${s}.notice_postponements (disclosure_id, id)`);
-  await tx.query(`CREATE OR REPLACE FUNCTION ${s}.refuse_audit_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  )`,
+    `CREATE INDEX IF NOT EXISTS notice_postponements_disclosure ON ${s}.notice_postponements (disclosure_id, id)`,
+    `CREATE OR REPLACE FUNCTION ${s}.refuse_audit_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       RAISE EXCEPTION 'AUDIT.APPEND_ONLY: % is append-only; record a new entry instead', TG_TABLE_NAME;
-    END $$`);
-  for (const table of ['disclosure_reviews', 'notice_postponements']) {
-    await tx.query(`CREATE OR REPLACE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${s}.${table}
-      FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_audit_note_change()`);
-    await tx.query(`CREATE OR REPLACE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${s}.${table}
-      FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_audit_note_change()`);
-  }
+    END $$`,
+    ...['disclosure_reviews', 'notice_postponements'].flatMap((table) => [
+      `CREATE OR REPLACE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${s}.${table}
+      FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_audit_note_change()`,
+      `CREATE OR REPLACE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${s}.${table}
+      FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_audit_note_change()`,
+    ]),
+  ];
 }

@@ -54,6 +54,11 @@ export class AuditTrail {
     return new AuditTrail(sql, s);
   }
 
+  /** Over a schema the migrations made (the apps' start path): no DDL. */
+  static attach(sql: SqlClient, schema = 'samhandling'): AuditTrail {
+    return new AuditTrail(sql, checkSchemaName(schema));
+  }
+
   async search(scope: AuditScope, filter: DisclosureFilter, page: PageRequest, q: SqlExecutor = this.sql): Promise<AuditPage> {
     if (scope.agencies.length === 0) return { items: [], nextCursor: null };
     const { text, params } = disclosureQuerySql(this.schema, scope, filter, page);

@@ -1,5 +1,6 @@
 import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
 import { chainHash, GENESIS_HASH, type Disclosure } from './disclosure';
+import { disclosureLogDdl } from './audit.migration';
 
 export interface ChainedDisclosure {
   seq: number;
@@ -25,29 +26,11 @@ export class DisclosureLog {
 
   private constructor(private readonly sql: SqlClient, private readonly schema: string) {}
 
+  /** Creates the table if missing (tests, tools); the apps run the migrations and attach. */
   static async create(sql: SqlClient, schema = 'samhandling'): Promise<DisclosureLog> {
     const s = checkSchemaName(schema);
     await withDdlLock(sql, async (tx) => {
-      await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-      await tx.query(`CREATE TABLE IF NOT EXISTS ${s}.disclosures (
-        seq         bigint      PRIMARY KEY,
-        id          uuid        NOT NULL UNIQUE,
-        subject_id  text        NOT NULL,
-        recipient   text        NOT NULL,
-        occurred_at timestamptz NOT NULL,
-        record      jsonb       NOT NULL,
-        prev_hash   text        NOT NULL,
-        hash        text        NOT NULL,
-        recorded_at timestamptz NOT NULL DEFAULT now()
-      )`);
-      await tx.query(`CREATE INDEX IF NOT EXISTS disclosures_subject ON ${s}.disclosures (subject_id, seq)`);
-      await tx.query(`CREATE INDEX IF NOT EXISTS disclosures_recipient ON ${s}.disclosures (recipient, seq)`);
-      // For officers' queries (audit-trail.ts): period and the break-glass queue. Every index is
-      // paid on every disclosure write (bench/audit): a GIN index on the disclosers cost about
-      // as much as the rest of the insert, so scope by discloser is checked on the seq-ordered
-      // scan instead (the recipient side has its index above).
-      await tx.query(`CREATE INDEX IF NOT EXISTS disclosures_occurred ON ${s}.disclosures (occurred_at)`);
-      await tx.query(`CREATE INDEX IF NOT EXISTS disclosures_break_glass ON ${s}.disclosures (seq) WHERE record ->> 'kind' = 'break_glass'`);
+      for (const statement of disclosureLogDdl(s)) await tx.query(statement);
     });
     return new DisclosureLog(sql, s);
   }

@@ -8,3 +8,6 @@ export { subscribeToAll, type Subscription, type SubscribeOptions } from './subs
 export { SqlCheckpointStore, type CheckpointStore } from './sql/checkpoint-store';
 export { openEventStore, type StoreConfig } from './open-store';
 export { errorSummary } from './error-summary';
+export { type Migration, migrationChecksum, migrationLabel, checkMigrationList } from './migrations/migration';
+export { migrateSchema, appliedMigrations, SchemaTooNewError, MigrationMismatchError, type AppliedMigration, type MigrationOutcome } from './migrations/migrate';
+export { eventLogMigration, retireLegacyAppendBatch } from './migrations/event-log.migrations';

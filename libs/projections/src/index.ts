@@ -29,3 +29,4 @@ export {
   type DeadlineStatus,
 } from './referral-deadlines.projection';
 export { ReferralDeadlineQueries, type DueDeadline } from './referral-deadlines.query';
+export { projectionStateMigration } from './projection-state.migration';

@@ -10,6 +10,8 @@ export interface ProjectionRuntimeOptions {
   pollIntervalMs?: number;
   /** A failing batch (e.g. an evolve that throws) is reported here and retried; nothing of it is kept. */
   onError?(error: unknown): void;
+  /** Create `projection_state` if missing (default true); false where the schema migrations made it (the API). */
+  createTable?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export class ProjectionRuntime {
     if (names.length === 0) throw new Error('A projection runtime needs at least one projection');
     if (names.some((n) => typeof n !== 'string' || n.length === 0)) throw new Error('Every projection needs a non-empty name');
     const runtime = new ProjectionRuntime(store, projections, options);
-    await runtime.table.ensure();
+    if (options.createTable ?? true) await runtime.table.ensure();
     await runtime.refoldChangedVersions();
     await runtime.checkpoints.load();
     runtime.subscribe();

@@ -1,4 +1,5 @@
 import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
+import { projectionStateTableDdl } from './projection-state.migration';
 
 export interface StateRef {
   projection: string;
@@ -15,20 +16,14 @@ export interface StateRow extends StateRef {
 export class ProjectionStateTable {
   private readonly table: string;
 
-  constructor(private readonly sql: SqlClient, schema: string) {
+  constructor(private readonly sql: SqlClient, private readonly schema: string) {
     this.table = `${checkSchemaName(schema)}.projection_state`;
   }
 
   /** Two runtimes starting at once must not race on CREATE TABLE, hence the store's DDL lock. */
   async ensure(): Promise<void> {
     await withDdlLock(this.sql, async (tx) => {
-      await tx.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
-        projection text   NOT NULL,
-        key        text   NOT NULL,
-        state      jsonb  NOT NULL,
-        position   bigint NOT NULL,
-        PRIMARY KEY (projection, key)
-      )`);
+      await tx.query(projectionStateTableDdl(this.schema));
     });
   }
 

@@ -1,5 +1,6 @@
 import { checkSchemaName, withDdlLock, type SqlClient } from '@samhandling/event-store';
 import { REFERRAL_DEADLINES, type ReferralDeadlineRow } from './referral-deadlines.projection';
+import { openDeadlinesIndexDdl } from './projection-state.migration';
 
 /** An open deadline that has passed, with the person's coordinator at the time of asking. */
 export type DueDeadline = Pick<ReferralDeadlineRow, 'referralId' | 'subjectId' | 'from' | 'to' | 'deadline' | 'dueAt'> & { coordinator?: string };
@@ -11,20 +12,15 @@ export type DueDeadline = Pick<ReferralDeadlineRow, 'referralId' | 'subjectId' |
  */
 export class ReferralDeadlineQueries {
   private readonly table: string;
-  private readonly index: string;
 
-  constructor(private readonly sql: SqlClient, schema: string) {
+  constructor(private readonly sql: SqlClient, private readonly schema: string) {
     this.table = `${checkSchemaName(schema)}.projection_state`;
-    this.index = 'projection_state_open_referral_deadlines';
   }
 
   /** Call after the projection runtime has started (it creates the table); safe from many processes at once. */
   async ensureIndex(): Promise<void> {
     await withDdlLock(this.sql, async (tx) => {
-      await tx.query(
-        `CREATE INDEX IF NOT EXISTS ${this.index} ON ${this.table} ((state->>'dueAt'))
-          WHERE projection = '${REFERRAL_DEADLINES}' AND state->>'status' = 'open'`,
-      );
+      await tx.query(openDeadlinesIndexDdl(this.schema));
     });
   }
 

@@ -9,7 +9,7 @@ export const auditProviders: Provider[] = [
     provide: AuditTrail,
     // After the disclosure log: the officers' notes refer to its table.
     inject: [EVENT_STORE, DisclosureLog],
-    useFactory: (store: SqlEventStore) => AuditTrail.create(store.sqlClient, store.schemaName),
+    useFactory: (store: SqlEventStore) => AuditTrail.attach(store.sqlClient, store.schemaName),
   },
   AuditService,
 ];

@@ -35,7 +35,7 @@ export class InProcessRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.relay = new Relay({
       store, feed: this.feed, agencies: this.directory.all(), lock, log,
       catalog: loadCatalog(config.catalogDir, { enabled: config.enabledBases }),
-      disclosureLog: await DisclosureLog.create(store.sqlClient, store.schemaName),
+      disclosureLog: DisclosureLog.attach(store.sqlClient, store.schemaName),
       onBatch: (plan) => this.metrics.delivered(plan.deliveries),
     });
     // A standby waits for the lock in the background; the API serves meanwhile.
@@ -56,7 +56,7 @@ export const feedProviders: Provider[] = [
   {
     provide: FEED_STORE,
     inject: [EVENT_STORE],
-    useFactory: (store: SqlEventStore) => FeedStore.create(store.sqlClient, store.schemaName),
+    useFactory: (store: SqlEventStore) => FeedStore.attach(store.sqlClient, store.schemaName),
   },
   InProcessRelay,
 ];

@@ -28,8 +28,8 @@ export class DeadlineSchedulerHost implements OnApplicationBootstrap, OnModuleDe
   async onApplicationBootstrap(): Promise<void> {
     const { enabled, intervalMs, escalateToCoordinator } = this.config.scheduler;
     if (!enabled) return;
+    // Its index is migration 003's (the store module migrated the schema before anything started).
     const queries = new ReferralDeadlineQueries(this.store.sqlClient, this.store.schemaName);
-    await queries.ensureIndex();
     this.scheduler = new DeadlineScheduler(this.store, this.runtime, queries, { intervalMs, escalateToCoordinator, clock: this.clock, log: this.logger,
       onTick: (outcome) => this.metrics.escalations.inc(outcome.escalated) });
     this.scheduler.start();

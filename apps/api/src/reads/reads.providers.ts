@@ -13,7 +13,7 @@ export const readProviders: Provider[] = [
   {
     provide: PROJECTIONS,
     inject: [EVENT_STORE],
-    useFactory: (store: SqlEventStore) => ProjectionRuntime.start(store, [...BUILT_IN_PROJECTIONS, policyStateProjection]),
+    useFactory: (store: SqlEventStore) => ProjectionRuntime.start(store, [...BUILT_IN_PROJECTIONS, policyStateProjection], { createTable: false }),
   },
   {
     provide: LegalBasisCatalog,
@@ -23,7 +23,7 @@ export const readProviders: Provider[] = [
   {
     provide: DisclosureLog,
     inject: [EVENT_STORE],
-    useFactory: (store: SqlEventStore) => DisclosureLog.create(store.sqlClient, store.schemaName),
+    useFactory: (store: SqlEventStore) => DisclosureLog.attach(store.sqlClient, store.schemaName),
   },
 ];
 

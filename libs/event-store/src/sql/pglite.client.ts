@@ -106,6 +106,11 @@ export class PgliteSqlClient implements SqlClient {
     return result.rows;
   }
 
+  /** Runs a script of several statements, without parameters (a fixture, a dump). */
+  async exec(script: string): Promise<void> {
+    await this.db.exec(script);
+  }
+
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) =>
       work({

@@ -1,10 +1,14 @@
 import { checkSchemaName } from './sql-client';
 
 /**
- * One table for the log (a stream's head is its highest revision there), one for subscriber
- * checkpoints.
- * `position` is assigned by the appender while it holds the store's advisory lock, so positions
- * are dense and follow commit order (see sql-event-store.ts for why that matters).
+ * The event log's part of the schema as v0.1.0 created it (migration 001_event_log, see
+ * migrations/event-log.migrations.ts): one table for the log (a stream's head is its highest
+ * revision there), one for subscriber checkpoints. Every statement is CREATE … IF NOT EXISTS or
+ * CREATE OR REPLACE, so it is a no-op on a database v0.1.0 made, which is how such a database is
+ * adopted. `position` is assigned by the appender while it holds the store's advisory lock, so
+ * positions are dense and follow commit order (see sql-event-store.ts for why that matters).
+ * v0.1.0 also dropped an older layout's `streams` table and one-argument `append_batch(jsonb)` on
+ * every start; that is no longer done at start-up (migration 005 retires the function once).
  */
 export function schemaDdl(schemaName: string): string[] {
   const s = checkSchemaName(schemaName);
@@ -21,9 +25,6 @@ export function schemaDdl(schemaName: string): string[] {
       recorded_at timestamptz NOT NULL DEFAULT now(),
       UNIQUE (stream_id, revision)
     )`,
-    // A stream's head is its highest revision, read from events' (stream_id, revision) index. The
-    // heads table earlier versions kept beside it cost a write per append and said nothing more.
-    `DROP TABLE IF EXISTS ${s}.streams`,
     `CREATE TABLE IF NOT EXISTS ${s}.checkpoints (
       name       text        PRIMARY KEY,
       position   bigint      NOT NULL,
@@ -36,8 +37,6 @@ export function schemaDdl(schemaName: string): string[] {
     END $$`,
     `CREATE OR REPLACE TRIGGER events_immutable BEFORE UPDATE OR DELETE ON ${s}.events
       FOR EACH ROW EXECUTE FUNCTION ${s}.events_are_immutable()`,
-    // The one-argument version of earlier releases: a call with one argument would be ambiguous.
-    `DROP FUNCTION IF EXISTS ${s}.append_batch(jsonb)`,
     appendBatchFunction(s),
   ];
 }

@@ -12,6 +12,11 @@ export interface SqlEventStoreOptions {
   schema?: string;
   /** Most appends committed together in one transaction (group commit). */
   maxBatch?: number;
+  /**
+   * Run the event log's tables' DDL (migration 001) before opening; default true, for tests and
+   * tools that open a store on its own. The apps pass false: they ran the migrations first.
+   */
+  createSchema?: boolean;
 }
 
 /**
@@ -45,9 +50,11 @@ export class SqlEventStore implements EventStore {
 
   static async create(sql: SqlClient, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
     const store = new SqlEventStore(sql, options);
-    await withDdlLock(sql, async (tx) => {
-      for (const statement of schemaDdl(store.schema)) await tx.query(statement);
-    });
+    if (options.createSchema ?? true) {
+      await withDdlLock(sql, async (tx) => {
+        for (const statement of schemaDdl(store.schema)) await tx.query(statement);
+      });
+    }
     store.unlisten = await sql.listen(notifyChannel(store.schema), () => store.notify());
     return store;
   }

@@ -1,6 +1,7 @@
 import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
 import { eventType, type DeliveredEvent } from '../cloud-event';
 import { redactedAgain } from './redaction';
+import { feedDdl } from './feed.migration';
 
 /** One event delivered to one agency: a row of the HTTP feed, a message on the agency's topic. */
 export interface Delivery {
@@ -35,19 +36,14 @@ export class FeedStore {
   static async create(sql: SqlClient, schema = 'samhandling'): Promise<FeedStore> {
     const s = checkSchemaName(schema);
     await withDdlLock(sql, async (tx) => {
-      await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-      await tx.query(`CREATE TABLE IF NOT EXISTS ${s}.deliveries (
-        seq       bigint      PRIMARY KEY,
-        agency    text        NOT NULL,
-        event_id  uuid        NOT NULL,
-        position  bigint      NOT NULL,
-        envelope  jsonb       NOT NULL,
-        delivered_at timestamptz NOT NULL DEFAULT now(),
-        UNIQUE (agency, event_id)
-      )`);
-      await tx.query(`CREATE INDEX IF NOT EXISTS deliveries_agency_seq ON ${s}.deliveries (agency, seq)`);
+      for (const statement of feedDdl(s)) await tx.query(statement);
     });
     return new FeedStore(sql, s);
+  }
+
+  /** Over a schema the migrations made (the apps' start path): no DDL. */
+  static attach(sql: SqlClient, schema = 'samhandling'): FeedStore {
+    return new FeedStore(sql, checkSchemaName(schema));
   }
 
   /** Adds the rows not yet there (a re-run batch adds nothing twice); returns how many were new. */

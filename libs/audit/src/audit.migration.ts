@@ -1,0 +1,40 @@
+import { checkSchemaName, type Migration } from '@samhandling/event-store';
+import { auditNotesDdl } from './audit-notes.schema';
+
+/** `<schema>.disclosures`, the hash-chained log, with the indexes officers' queries use. */
+export function disclosureLogDdl(schema: string): string[] {
+  const s = checkSchemaName(schema);
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${s}`,
+    `CREATE TABLE IF NOT EXISTS ${s}.disclosures (
+        seq         bigint      PRIMARY KEY,
+        id          uuid        NOT NULL UNIQUE,
+        subject_id  text        NOT NULL,
+        recipient   text        NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        record      jsonb       NOT NULL,
+        prev_hash   text        NOT NULL,
+        hash        text        NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      )`,
+    `CREATE INDEX IF NOT EXISTS disclosures_subject ON ${s}.disclosures (subject_id, seq)`,
+    `CREATE INDEX IF NOT EXISTS disclosures_recipient ON ${s}.disclosures (recipient, seq)`,
+    // For officers' queries (audit-trail.ts): period and the break-glass queue. Every index is
+    // paid on every disclosure write (bench/audit): a GIN index on the disclosers cost about
+    // as much as the rest of the insert, so scope by discloser is checked on the seq-ordered
+    // scan instead (the recipient side has its index above).
+    `CREATE INDEX IF NOT EXISTS disclosures_occurred ON ${s}.disclosures (occurred_at)`,
+    `CREATE INDEX IF NOT EXISTS disclosures_break_glass ON ${s}.disclosures (seq) WHERE record ->> 'kind' = 'break_glass'`,
+  ];
+}
+
+/**
+ * Migration 002_audit: the disclosure log and officers' notes as v0.1.0 created them (IF NOT
+ * EXISTS throughout, so a v0.1.0 database is adopted unchanged). The version is one of the whole
+ * schema's list (@samhandling/schema).
+ */
+export const auditMigration: Migration = {
+  version: 2,
+  name: 'audit',
+  up: (schema) => [...disclosureLogDdl(schema), ...auditNotesDdl(checkSchemaName(schema))],
+};

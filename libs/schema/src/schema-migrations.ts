@@ -1,0 +1,23 @@
+import { auditMigration } from '@samhandling/audit';
+import { eventLogMigration, retireLegacyAppendBatch, type Migration } from '@samhandling/event-store';
+import { feedMigration } from '@samhandling/messaging';
+import { projectionStateMigration } from '@samhandling/projections';
+
+/**
+ * The whole Samhandling schema's migrations, in order: ONE list, one version number for the
+ * schema, whichever library owns the tables a step touches. Each library exports its steps (a
+ * lower library cannot import a higher one, so the list is assembled here, above them all, and
+ * both apps import it). 1–4 are the v0.1.0 baseline, written as CREATE … IF NOT EXISTS so that a
+ * v0.1.0 database is adopted as it is; from 5 on each step is a change. Append only: a released
+ * step is never edited, reordered or removed (the runner compares checksums), see docs/migrations.md.
+ */
+export const SCHEMA_MIGRATIONS: readonly Migration[] = [
+  eventLogMigration,          // 001_event_log
+  auditMigration,             // 002_audit
+  projectionStateMigration,   // 003_projection_state
+  feedMigration,              // 004_feed
+  retireLegacyAppendBatch,    // 005_retire_legacy_append_batch
+];
+
+/** The newest version this build knows; a schema recording a higher one is refused. */
+export const LATEST_SCHEMA_VERSION = SCHEMA_MIGRATIONS.length;
