@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { DataDirInUseError, openEventStore, type SqlEventStore } from '@samhandling/event-store';
 import { policyStateProjection } from '@samhandling/policy';
 import { BUILT_IN_PROJECTIONS, ProjectionRuntime, type Projection } from '@samhandling/projections';
+import { SCHEMA_MIGRATIONS } from '@samhandling/schema';
 import type { AppConfig } from '../config/app-config';
 import { EXIT, UsageError, type CliIo } from './cli-io';
 
@@ -11,7 +12,8 @@ export const API_PROJECTIONS: readonly Projection<any>[] = [...BUILT_IN_PROJECTI
 
 /**
  * `samhandling projections rebuild <name>`: drops one projection's states and checkpoint and folds
- * the whole log into it again, with a progress bar. On PostgreSQL it can run beside the API (its
+ * the whole log into it again, with a progress bar. The schema is migrated first, as the API does
+ * (a schema newer than this build is refused). On PostgreSQL it can run beside the API (its
  * runtime notices the reset checkpoint and waits for nothing); the embedded store admits one
  * process, so there the API is stopped first.
  */
@@ -20,7 +22,7 @@ export async function rebuildProjection(config: AppConfig, name: string, io: Cli
   if (!projection) throw new UsageError(`unknown projection ${JSON.stringify(name)}; one of ${API_PROJECTIONS.map((p) => p.name).join(', ')}`);
   let store: SqlEventStore;
   try {
-    store = await openEventStore({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite'), schema: config.schema, pgliteSharedBuffers: config.pgliteSharedBuffers, poolSize: 2 });
+    store = await openEventStore({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite'), schema: config.schema, pgliteSharedBuffers: config.pgliteSharedBuffers, poolSize: 2, migrations: SCHEMA_MIGRATIONS });
   } catch (error) {
     if (error instanceof DataDirInUseError) throw new UsageError(`${error.message} (on the embedded store the API must be stopped for a rebuild)`);
     throw error;
@@ -36,7 +38,7 @@ export async function rebuildProjection(config: AppConfig, name: string, io: Cli
   const started = Date.now();
   try {
     const head = await store.headPosition();
-    runtime = await ProjectionRuntime.start(store, [projection], { batchSize: 1_000 });
+    runtime = await ProjectionRuntime.start(store, [projection], { batchSize: 1_000, createTable: false });
     bar.start(head, 0);
     const done = runtime.rebuild(name);
     const current = runtime;
