@@ -1,14 +1,12 @@
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { DataDirInUseError, openEventStore, type SqlEventStore } from '@samhandling/event-store';
-import { policyStateProjection } from '@samhandling/policy';
-import { BUILT_IN_PROJECTIONS, ProjectionRuntime, type Projection } from '@samhandling/projections';
+import { ProjectionRuntime } from '@samhandling/projections';
 import { SCHEMA_MIGRATIONS } from '@samhandling/schema';
 import type { AppConfig } from '../config/app-config';
+import { API_PROJECTIONS } from '../reads/api-projections';
 import { EXIT, UsageError, type CliIo } from './cli-io';
 
-/** The projections the API folds, by name: the read models and the policy's own state. */
-export const API_PROJECTIONS: readonly Projection<any>[] = [...BUILT_IN_PROJECTIONS, policyStateProjection];
 
 /**
  * `samhandling projections rebuild <name>`: drops one projection's states and checkpoint and folds

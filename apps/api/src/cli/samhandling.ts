@@ -10,7 +10,8 @@ import { runAuditCli } from './audit';
 import { USAGE as AUDIT_USAGE } from './audit-args';
 import { agenciesCheck, catalogCheck } from './checks.command';
 import { EXIT, processIo, UsageError, type CliIo } from './cli-io';
-import { API_PROJECTIONS, rebuildProjection } from './projections.command';
+import { API_PROJECTIONS } from '../reads/api-projections';
+import { rebuildProjection } from './projections.command';
 import { tokenCommand, type TokenOptions } from './token.command';
 
 /** Runs one command line and resolves to its exit code (0 ok, 1 failed, 2 usage, 3 broken chain). */

@@ -36,69 +36,61 @@ type AnyEvent = { type: string; data: object };
  * The one command handler: read the stream, fold, decide, append with the revision read.
  * A concurrent writer makes the append fail; the command is then decided again on fresh state.
  */
-export function handleCommand<S, C extends AnyCommand, E extends AnyEvent>(
+export async function handleCommand<S, C extends AnyCommand, E extends AnyEvent>(
   store: EventStore,
   decider: Decider<S, C, E>,
   streamId: string,
   command: C,
   context: CommandContext,
 ): Promise<CommandResult> {
-  return inSpan(`command ${command.type}`, () => decideAndAppend(store, decider, streamId, command, context), { attributes: { 'samhandling.command': command.type, 'samhandling.agency': context.agency } });
-}
-
-async function decideAndAppend<S, C extends AnyCommand, E extends AnyEvent>(
-  store: EventStore,
-  decider: Decider<S, C, E>,
-  streamId: string,
-  command: C,
-  context: CommandContext,
-): Promise<CommandResult> {
-  // The command's trace, kept with its events so the relay's delivery continues it (Kafka header).
-  const traceparent = activeTraceparent();
-  const firstId = context.idempotencyKey ? eventId(context, command.type, 0) : undefined;
-  for (let attempt = 1; ; attempt++) {
-    // Stream first, key second: a first request committing in between is then seen by the lookup,
-    // or conflicts with the revision read and sends this one round again.
-    const history = await store.readStream(streamId);
-    if (firstId) {
-      const earlier = await store.readEvent(firstId);
-      if (earlier) return replay(store, earlier, context);
+  return inSpan(`command ${command.type}`, async () => {
+    // The command's trace, kept with its events so the relay's delivery continues it (Kafka header).
+    const traceparent = activeTraceparent();
+    const firstId = context.idempotencyKey ? eventId(context, command.type, 0) : undefined;
+    for (let attempt = 1; ; attempt++) {
+      // Stream first, key second: a first request committing in between is then seen by the lookup,
+      // or conflicts with the revision read and sends this one round again.
+      const history = await store.readStream(streamId);
+      if (firstId) {
+        const earlier = await store.readEvent(firstId);
+        if (earlier) return replay(store, earlier, context);
+      }
+      const current = history.length === 0 ? -1 : history[history.length - 1].revision;
+      if (context.expectedRevision !== undefined && context.expectedRevision !== current) {
+        throw new WrongExpectedRevisionError(streamId, context.expectedRevision, current < 0 ? 'no_stream' : current);
+      }
+      const state = fold(decider, history as unknown as E[]);
+      const events = decider.decide(command, state);
+      const newEvents = events.map((event, i) => ({
+        id: context.idempotencyKey ? eventId(context, command.type, i) : randomUUID(),
+        type: event.type,
+        data: event.data as Record<string, unknown>,
+        metadata: {
+          agency: context.agency,
+          actor: context.actor,
+          command: command.type,
+          correlationId: context.correlationId,
+          ...(traceparent ? { traceparent } : {}),
+          ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey, requestHash: context.requestHash } : {}),
+        },
+      }));
+      if (newEvents.length === 0) {
+        const last = history[history.length - 1];
+        return { streamId, nextRevision: last?.revision ?? -1, position: last?.position ?? 0, events: [], replayed: false };
+      }
+      try {
+        const result = await store.append(streamId, newEvents, { expectedRevision: current < 0 ? 'no_stream' : current });
+        // Two requests racing with one key both miss the lookup and derive the same event ids; the
+        // store keeps the first. The one whose body was not stored must hear so.
+        if (firstId && (await store.readEvent(firstId))?.metadata.requestHash !== context.requestHash) throw keyReused(context);
+        return { streamId, ...result, events: newEvents.map(({ id, type }) => ({ id, type })), replayed: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS || context.expectedRevision !== undefined) throw error;
+        // Writers that lost the race back off a little, at random, so they do not collide again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      }
     }
-    const current = history.length === 0 ? -1 : history[history.length - 1].revision;
-    if (context.expectedRevision !== undefined && context.expectedRevision !== current) {
-      throw new WrongExpectedRevisionError(streamId, context.expectedRevision, current < 0 ? 'no_stream' : current);
-    }
-    const state = fold(decider, history as unknown as E[]);
-    const events = decider.decide(command, state);
-    const newEvents = events.map((event, i) => ({
-      id: context.idempotencyKey ? eventId(context, command.type, i) : randomUUID(),
-      type: event.type,
-      data: event.data as Record<string, unknown>,
-      metadata: {
-        agency: context.agency,
-        actor: context.actor,
-        command: command.type,
-        correlationId: context.correlationId,
-        ...(traceparent ? { traceparent } : {}),
-        ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey, requestHash: context.requestHash } : {}),
-      },
-    }));
-    if (newEvents.length === 0) {
-      const last = history[history.length - 1];
-      return { streamId, nextRevision: last?.revision ?? -1, position: last?.position ?? 0, events: [], replayed: false };
-    }
-    try {
-      const result = await store.append(streamId, newEvents, { expectedRevision: current < 0 ? 'no_stream' : current });
-      // Two requests racing with one key both miss the lookup and derive the same event ids; the
-      // store keeps the first. The one whose body was not stored must hear so.
-      if (firstId && (await store.readEvent(firstId))?.metadata.requestHash !== context.requestHash) throw keyReused(context);
-      return { streamId, ...result, events: newEvents.map(({ id, type }) => ({ id, type })), replayed: false };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS || context.expectedRevision !== undefined) throw error;
-      // Writers that lost the race back off a little, at random, so they do not collide again.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-    }
-  }
+  }, { attributes: { 'samhandling.command': command.type, 'samhandling.agency': context.agency } });
 }
 
 const keyReused = (context: CommandContext) =>

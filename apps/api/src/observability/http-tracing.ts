@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { routePattern } from './http-metrics';
 import { context, propagation, SpanKind, SpanStatusCode, trace, tracer } from '@samhandling/observability';
 
 /**
@@ -11,7 +12,7 @@ export function httpTracing() {
     const parent = propagation.extract(context.active(), req.headers);
     const span = tracer().startSpan(`HTTP ${req.method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, parent);
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl ?? ''}${req.route.path as string}` : undefined;
+      const route = routePattern(req);
       if (route) {
         span.setAttribute('http.route', route);
         span.updateName(`${req.method} ${route}`);

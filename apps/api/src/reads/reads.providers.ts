@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnModuleDestroy, type Provider } from '@nestjs/common';
 import { DisclosureLog } from '@samhandling/audit';
 import type { SqlEventStore } from '@samhandling/event-store';
-import { loadCatalog, LegalBasisCatalog, policyStateProjection } from '@samhandling/policy';
-import { BUILT_IN_PROJECTIONS, ProjectionRuntime } from '@samhandling/projections';
+import { loadCatalog, LegalBasisCatalog } from '@samhandling/policy';
+import { ProjectionRuntime } from '@samhandling/projections';
+import { API_PROJECTIONS } from './api-projections';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_STORE } from '../store/store.module';
 
@@ -13,7 +14,7 @@ export const readProviders: Provider[] = [
   {
     provide: PROJECTIONS,
     inject: [EVENT_STORE],
-    useFactory: (store: SqlEventStore) => ProjectionRuntime.start(store, [...BUILT_IN_PROJECTIONS, policyStateProjection], { createTable: false }),
+    useFactory: (store: SqlEventStore) => ProjectionRuntime.start(store, API_PROJECTIONS, { createTable: false }),
   },
   {
     provide: LegalBasisCatalog,
