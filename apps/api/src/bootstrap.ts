@@ -18,7 +18,12 @@ export async function createApp(config: AppConfig, options: { logger?: false; lo
   // main.ts says why and exits non-zero, and a test sees the error instead of process.exit.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, log), { bodyParser: false, abortOnError: false, bufferLogs: log !== false, ...(log ? {} : { logger: false }) });
   // JSON lines through pino (observability/logging.ts), Nest's own messages included.
-  if (log) app.useLogger(app.get(PinoNestLogger));
+  if (log) {
+    app.useLogger(app.get(PinoNestLogger));
+    // Nest flushes the buffered start-up lines only in listen(); an app that is only init()ed
+    // (the tests, whose inbox logs through Nest's Logger) would keep every later line buffered.
+    app.flushLogs();
+  }
   // First, so every answer is timed and counted, refusals by the hardening included.
   app.use(httpTracing());
   app.use(httpMetrics(app.get(METRICS)));

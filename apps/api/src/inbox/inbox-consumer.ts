@@ -9,7 +9,7 @@ import { describeError, type ErrorBody } from '../http/error.filter';
 import { DeadLetterWriter, type DeadLetter } from './dead-letter';
 import { withCorrelation } from '../observability/logging';
 import type { BusMessage } from './inbox-commands';
-import { messageIdOf, parseInboxMessage, toBusMessage } from './inbox-message';
+import { correlationIdOf, messageIdOf, parseInboxMessage, toBusMessage } from './inbox-message';
 
 export interface InboxOutcome {
   topic: string;
@@ -187,8 +187,11 @@ export class InboxConsumer {
   }
 }
 
-/** The correlation id of an inbox message's log lines: its x-correlation-id header, else where it sits. */
+/**
+ * The correlation id of an inbox message's log lines: the one its events carry (envelope
+ * `correlationId`, else `id`), else its x-correlation-id header, else where it sits.
+ */
 function messageCorrelation({ topic, partition, message }: EachMessagePayload): string {
   const header = message.headers?.['x-correlation-id']?.toString();
-  return header && /^[\x21-\x7e]{1,200}$/.test(header) ? header : `${topic}/${partition}/${message.offset}`;
+  return correlationIdOf(message.value) ?? (header && /^[\x21-\x7e]{1,200}$/.test(header) ? header : `${topic}/${partition}/${message.offset}`);
 }

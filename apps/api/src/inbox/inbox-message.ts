@@ -96,12 +96,27 @@ export function toBusMessage(message: ParsedInboxMessage, agency: string): BusMe
 
 /** The message id, when the value is readable enough to have one (for dead-letter headers). */
 export function messageIdOf(value: Buffer | null): string | undefined {
+  return envelopeKeys(value).id;
+}
+
+/**
+ * The correlation id the message's events will carry (its `correlationId`, else its `id`), read
+ * without validating the rest, so that its log lines carry it even when it is refused.
+ */
+export function correlationIdOf(value: Buffer | null): string | undefined {
+  const { id, correlationId } = envelopeKeys(value);
+  return correlationId ?? id;
+}
+
+function envelopeKeys(value: Buffer | null): { id?: string; correlationId?: string } {
+  let envelope: { id?: unknown; correlationId?: unknown };
   try {
-    const id = (JSON.parse(value?.toString('utf8') ?? '') as { id?: unknown })?.id;
-    return typeof id === 'string' && KEY.test(id) ? id : undefined;
+    envelope = (JSON.parse(value?.toString('utf8') ?? '') ?? {}) as typeof envelope;
   } catch {
-    return undefined;
+    return {};
   }
+  const key = (v: unknown) => (typeof v === 'string' && KEY.test(v) ? v : undefined);
+  return { id: key(envelope.id), correlationId: key(envelope.correlationId) };
 }
 
 function parseJson(value: Buffer | null): object {

@@ -41,7 +41,10 @@ describe('Kafka inbox on a real broker and PostgreSQL', () => {
   let dlq: { letters: DeadLetterRead[]; close(): Promise<void> };
   let subjectId: string;
 
-  const start = () => startInboxApp({ databaseUrl: proxiedUrl, schema, brokers, directoryFile: dir.file, groupId });
+  /** The API's JSON log lines, for the correlation test. */
+  const logLines: Array<Record<string, unknown>> = [];
+  const logDestination = { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) };
+  const start = () => startInboxApp({ databaseUrl: proxiedUrl, schema, brokers, directoryFile: dir.file, groupId, logDestination });
   const eventCount = async () => (await store.readAll({ after: 0, limit: 100_000 })).length;
   const send = async (agency: string, type: string, data: object, id = `m-${randomUUID()}`, key = subjectId) => {
     await publisher.publish(agency, key, { id, type, actor: `caseworker@${agency}`, data });
@@ -149,6 +152,28 @@ describe('Kafka inbox on a real broker and PostgreSQL', () => {
 
     const consent = await send(refugee, 'GiveConsent', { ...consentBody({ recipients: [{ agency: health }] }), subjectId });
     expect(await processed(consent)).toMatchObject({ outcome: 'appended' });
+  }, 60_000);
+
+  it('each message logs under the correlation id its events carry: the envelope\'s correlationId, else its id', async () => {
+    const correlationId = `journey-${randomUUID()}`;
+    const before = await eventCount();
+    const recorded = `m-${randomUUID()}`;
+    await publisher.publish(refugee, subjectId, { id: recorded, type: 'RecordContact', actor: `caseworker@${refugee}`, correlationId, data: { ...contactBody(), subjectId } });
+    expect(await processed(recorded)).toMatchObject({ outcome: 'appended' });
+    const [event] = (await store.readAll({ after: 0, limit: 100_000 })).slice(before);
+    expect(event.metadata).toMatchObject({ correlationId, idempotencyKey: recorded });
+
+    // A refusal's warning is logged while the message is handled: it carries the same id.
+    const refused = `m-${randomUUID()}`;
+    await publisher.publish(refugee, subjectId, { id: refused, type: 'WithdrawConsent', actor: `caseworker@${refugee}`, correlationId, data: { subjectId, consentId: randomUUID() } });
+    await letterFor(refused);
+    const uncorrelated = await send(refugee, 'WithdrawConsent', { subjectId, consentId: randomUUID() });
+    await letterFor(uncorrelated);
+    const lines = await until(() => {
+      const mine = logLines.filter((l) => String(l.msg).includes('dead-lettered: CONSENT.NOT_FOUND'));
+      return mine.some((l) => l.correlationId === correlationId) && mine.some((l) => l.correlationId === uncorrelated) ? mine : undefined;
+    }, 'the dead-letter warnings of both refusals');
+    expect(lines.map((l) => l.correlationId)).not.toContain(refused);
   }, 60_000);
 
   it('a coordinator is designated through the inbox on the person\'s consent; a voluntary organisation on a catalog entry is dead-lettered', async () => {

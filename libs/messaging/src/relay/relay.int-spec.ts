@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Kafka } from 'kafkajs';
 import { DisclosureLog } from '@samhandling/audit';
 import { PgSqlClient, SqlEventStore } from '@samhandling/event-store';
@@ -156,5 +160,40 @@ describe('Relay on PostgreSQL and a real Kafka broker', () => {
     await starting;
     expect(started).toBe(true);
     await second.close();
+  }, 60_000);
+  it('carries the trace of the command that appended an event to Kafka: the traceparent header names the relay\'s producer span', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    provider.register({ propagator: new W3CTraceContextPropagator() });
+    const traced = dir.id('oslo-refugee');
+    const subjectId = randomUUID();
+    const commandTrace = '0af7651916cd43dd8448eb211c80319c';
+    const withTrace = { id: randomUUID(), type: 'ContactRecorded', metadata: { agency: traced, actor: 'kari', traceparent: `00-${commandTrace}-b7ad6b7169203331-01` }, data: {
+      contactId: randomUUID(), subjectId, agency: traced, actor: 'kari', occurredAt: hourAgo(), recordedAt: new Date().toISOString(),
+      channel: 'in_person', categories: ['contact_log'], summary: 'visit', concerns: [], interpreterUsed: false,
+    } };
+    const withoutTrace = { ...withTrace, id: randomUUID(), metadata: { agency: traced, actor: 'kari' }, data: { ...withTrace.data, contactId: randomUUID() } };
+    const { position } = await store.append(`contact-${subjectId}`, [withTrace, withoutTrace]);
+    const { relay, close } = await relayWith({ checkpointName: 'relay-traces' });
+    try {
+      await relay.start();
+      await relay.reached(position);
+      const received = await consumeAll(kafka, [agencyTopic(traced)], (r) => r.filter((m) => m.envelope.subject === subjectId).length >= 2, { graceMs: 200 });
+      const [traceHeader, plain] = [withTrace, withoutTrace].map((e) => received.find((m) => m.envelope.id === e.id)!.headers);
+      const deliver = exporter.getFinishedSpans().find((s) => s.name === 'relay.deliver' && s.spanContext().traceId === commandTrace)!;
+      expect(deliver).toBeDefined();
+      expect(deliver.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+      expect(deliver.attributes).toMatchObject({ 'messaging.system': 'kafka', 'samhandling.position': position - 1 });
+      expect(traceHeader.traceparent).toBe(`00-${commandTrace}-${deliver.spanContext().spanId}-01`);
+      // An event appended outside any trace is delivered without one: no header, no span.
+      expect(plain.traceparent).toBeUndefined();
+      expect(exporter.getFinishedSpans().filter((s) => s.name === 'relay.deliver' && s.attributes['samhandling.position'] === position)).toEqual([]);
+    } finally {
+      await close();
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    }
   }, 60_000);
 });

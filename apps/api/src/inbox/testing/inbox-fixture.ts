@@ -115,7 +115,7 @@ export interface InboxApp {
 }
 
 /** The whole API (HTTP and the inbox inside it) over `databaseUrl`, consuming the prefixed inboxes. */
-export async function startInboxApp(settings: { databaseUrl: string; schema: string; brokers: string[]; directoryFile: string; groupId: string; maxAttempts?: number }): Promise<InboxApp> {
+export async function startInboxApp(settings: { databaseUrl: string; schema: string; brokers: string[]; directoryFile: string; groupId: string; maxAttempts?: number; logDestination?: { write(line: string): void } }): Promise<InboxApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'samhandling-inbox-'));
   const config: AppConfig = {
     ...loadConfig({}),
@@ -127,7 +127,7 @@ export async function startInboxApp(settings: { databaseUrl: string; schema: str
     inbox: { enabled: true, groupId: settings.groupId, partitions: 2, replicationFactor: 1, maxAttempts: settings.maxAttempts ?? 3 },
     relayInProcess: false,
   };
-  const app = await createApp(config, process.env.API_TEST_LOG ? {} : { logger: false });
+  const app = await createApp(config, settings.logDestination ? { logDestination: settings.logDestination } : process.env.API_TEST_LOG ? {} : { logger: false });
   await app.init();
   const inbox = app.get(InProcessInbox);
   const outcomes: InboxOutcome[] = [];
