@@ -1,0 +1,69 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getMetadataStorage } from 'class-validator';
+import { parse } from 'yaml';
+import { INBOX_COMMANDS } from './inbox/inbox-commands';
+import { ApiHarness } from './testing/api-harness';
+
+/**
+ * The HTTP and inbox surfaces as agency systems see them, compared with the copy recorded before
+ * commands were declared once (test/fixtures/api-surface). A difference is either a mistake or an
+ * intended addition, which is listed in ADDITIONS below with the reason.
+ * `UPDATE_API_SURFACE=1` rewrites the copy (only when a change is meant).
+ */
+const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'api-surface');
+const ASYNCAPI = join(__dirname, '..', '..', '..', 'docs', 'asyncapi.yaml');
+
+/** Operations added on purpose since the copy was taken: `${method} ${path}`. */
+const ADDITIONS: readonly string[] = [];
+
+type Json = Record<string, any>;
+
+function compare(name: string, current: unknown): void {
+  const file = join(FIXTURES, name);
+  if (process.env.UPDATE_API_SURFACE) {
+    mkdirSync(FIXTURES, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(current, null, 2)}\n`);
+  }
+  if (!existsSync(file)) throw new Error(`${file} is missing: it is the recorded surface this test compares with`);
+  expect(current).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** Each inbox type as the inbox accepts it: URL ids, body fields with their rules, and the HTTP twin's path. */
+function inboxSurface(): Json {
+  const storage = getMetadataStorage();
+  return Object.fromEntries(Object.entries(INBOX_COMMANDS).sort(([a], [b]) => a.localeCompare(b)).map(([type, c]) => {
+    const rules = c.dto ? storage.getTargetValidationMetadatas(c.dto, '', true, false).map((m) => `${m.propertyName}:${m.name ?? m.type}`).sort() : [];
+    const params = Object.fromEntries(c.params.map((p) => [p, `:${p}`]));
+    return [type, { params: [...c.params], dto: c.dto?.name ?? null, rules, path: c.path(params) }];
+  }));
+}
+
+describe('the API surface (OpenAPI, inbox, AsyncAPI) stays as agency systems know it', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await ApiHarness.start();
+  }, 60_000);
+  afterAll(() => api?.close());
+
+  it('OpenAPI: the same operations, parameters, bodies and responses', async () => {
+    const doc = (await api.http.get('/docs/openapi.json')).body as Json;
+    const operations = Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.keys(ops as Json).map((m) => `${m.toUpperCase()} ${path}`));
+    const added = operations.filter((o) => ADDITIONS.includes(o));
+    for (const op of added) {
+      const [method, path] = op.split(' ');
+      delete doc.paths[path][method.toLowerCase()];
+      if (Object.keys(doc.paths[path]).length === 0) delete doc.paths[path];
+    }
+    expect(added.sort()).toEqual([...ADDITIONS].sort());
+    compare('openapi.json', doc);
+  });
+
+  it('inbox: the same message types, ids, body rules and HTTP twins', () => {
+    compare('inbox.json', inboxSurface());
+  });
+
+  it('AsyncAPI: the same document', () => {
+    compare('asyncapi.json', parse(readFileSync(ASYNCAPI, 'utf8')));
+  });
+});
