@@ -10,15 +10,14 @@ import { AgencyDirectory } from '@samhandling/config';
 import { WriterCheck } from './commands/writer-check';
 import { ConsentsController } from './consents/consents.controller';
 import { PendingConsents } from './consents/pending-consents';
-import { ContactsController } from './contacts/contacts.controller';
 import { ErrorFilter } from './http/error.filter';
 import { HealthController } from './http/health.controller';
 import { SafeValidationPipe } from './http/validation.pipe';
 import { NoBodyInterceptor } from './http/no-body.interceptor';
 import { StoreOutageMonitor } from './http/store-outage';
-import { ReferralsController } from './referrals/referrals.controller';
 import { StoreModule } from './store/store.module';
-import { SubjectsController } from './subjects/subjects.controller';
+import { COMMANDS } from './command-catalog';
+import { commandController } from './http/command-routes';
 import { ReadsController } from './reads/reads.controller';
 import { ReadService } from './reads/read.service';
 import { PROJECTIONS, ProjectionsShutdown, readProviders } from './reads/reads.providers';
@@ -41,6 +40,9 @@ export const validationPipe = new SafeValidationPipe({
   validationError: { target: false, value: false },
 });
 
+/** One controller per feature, its routes made from the feature's command declarations. */
+const commandControllers = () => [...new Set(COMMANDS.map((c) => c.feature))].map((f) => commandController(f, COMMANDS.filter((c) => c.feature === f)));
+
 @Module({})
 export class AppModule {
   /** `log` false: no log lines at all (tests). */
@@ -48,7 +50,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [...(log ? [loggingModule(log)] : []), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), StoreModule, FeedModule, FollowUpModule, rateLimitModule(config.http)],
-      controllers: [HealthController, MetricsController, SubjectsController, ContactsController, ConsentsController, ReferralsController, ReadsController, AuditController],
+      controllers: [HealthController, MetricsController, ...commandControllers(), ConsentsController, ReadsController, AuditController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         ...metricsProviders,

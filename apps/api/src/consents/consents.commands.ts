@@ -1,0 +1,38 @@
+import type { ConsentRecipient } from '@samhandling/domain';
+import { ConsentCommandMessage, metadataOf, plain } from '../commands/command-message';
+import { declareCommand } from '../commands/command-declaration';
+import { ConfirmConsentDto, GiveConsentDto, RejectConsentDto, WithdrawConsentDto } from './consents.dto';
+
+type ConsentStep = 'WithdrawConsent' | 'ConfirmConsent' | 'RejectConsent';
+const step = (type: ConsentStep) => (dto: object, { subjectId, consentId }: Record<string, string>, ctx: Parameters<typeof metadataOf>[0]) =>
+  new ConsentCommandMessage({ type, data: { ...plain(dto), subjectId, consentId }, metadata: metadataOf(ctx) } as ConsentCommandMessage['command'], ctx);
+
+export const CONSENT_COMMANDS = [
+  declareCommand({
+    name: 'GiveConsent', feature: 'consents', operation: 'give', path: 'subjects/:subjectId/consents', dto: GiveConsentDto,
+    summary: 'GiveConsent (or record an objection with decision=deny)', produces: 'ConsentGiven',
+    build: (dto: GiveConsentDto, { subjectId }, ctx) => {
+      const data = { ...plain(dto), subjectId, recipients: plain(dto.recipients) as ConsentRecipient[] };
+      return new ConsentCommandMessage({ type: 'GiveConsent', data, metadata: metadataOf(ctx) }, ctx);
+    },
+  }),
+  declareCommand({
+    name: 'WithdrawConsent', feature: 'consents', operation: 'withdraw', path: 'subjects/:subjectId/consents/:consentId/withdrawal', dto: WithdrawConsentDto,
+    summary: 'WithdrawConsent: stops every later disclosure under it',
+    description: 'Recorded by a service involved with the person, or the consent\'s recorder or a recipient (403 WRITER.NOT_INVOLVED otherwise); '
+      + 'evidence of how the person withdrew is required unless the caller recorded the consent (400 CONSENT.WITHDRAWAL_EVIDENCE_REQUIRED).',
+    produces: 'ConsentWithdrawn', build: step('WithdrawConsent'),
+  }),
+  declareCommand({
+    name: 'ConfirmConsent', feature: 'consents', operation: 'confirm', path: 'subjects/:subjectId/consents/:consentId/confirmation', dto: ConfirmConsentDto,
+    summary: 'ConfirmConsent: the calling agency checked the evidence and relies on the consent for its own records',
+    description: 'A consent unlocks an agency\'s records only if that agency recorded it, confirmed it, or its evidence has an assurance level the '
+      + 'catalog accepts for the category. Only a service involved with the person may confirm (403 WRITER.NOT_INVOLVED); its recorder needs not (409 CONSENT.RECORDED_BY_YOU).',
+    produces: 'ConsentConfirmed', build: step('ConfirmConsent'),
+  }),
+  declareCommand({
+    name: 'RejectConsent', feature: 'consents', operation: 'reject', path: 'subjects/:subjectId/consents/:consentId/rejection', dto: RejectConsentDto,
+    summary: 'RejectConsent: the calling agency will not rely on the consent for its records (it stays valid for the others)',
+    produces: 'ConsentRejected', build: step('RejectConsent'),
+  }),
+];

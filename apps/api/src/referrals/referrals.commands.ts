@@ -1,0 +1,44 @@
+import type { ReferralCommand } from '@samhandling/domain';
+import { metadataOf, plain, ReferralCommandMessage, ReReferralMessage } from '../commands/command-message';
+import { declareCommand } from '../commands/command-declaration';
+import type { CommandContext } from '../commands/handle-command';
+import { toSharingBasis } from '../http/sharing-basis.dto';
+import { AcceptReferralDto, CompleteReferralDto, DeclineReferralDto, ReReferDto, SendReferralDto } from './referrals.dto';
+
+type Answer = 'AcknowledgeReferral' | 'AcceptReferral' | 'DeclineReferral' | 'CompleteReferral';
+/** The receiver's answers: the body's fields and the referral's id from the URL. */
+const answer = (type: Answer) => (dto: object, { referralId }: Record<string, string>, ctx: CommandContext) =>
+  new ReferralCommandMessage({ type, data: { ...plain(dto), referralId }, metadata: metadataOf(ctx) } as ReferralCommand, ctx);
+
+export const REFERRAL_COMMANDS = [
+  declareCommand({
+    name: 'SendReferral', feature: 'referrals', operation: 'send', path: 'referrals', dto: SendReferralDto,
+    summary: 'SendReferral from the calling agency, with its legal basis or consent and deadlines', produces: 'ReferralSent',
+    build: (dto: SendReferralDto, _, ctx) =>
+      new ReferralCommandMessage({ type: 'SendReferral', data: { ...plain(dto), basis: toSharingBasis(dto.basis) }, metadata: metadataOf(ctx) }, ctx),
+  }),
+  declareCommand({
+    name: 'AcknowledgeReferral', feature: 'referrals', operation: 'acknowledge', path: 'referrals/:referralId/acknowledgement',
+    summary: 'AcknowledgeReferral (receiving agency)', produces: 'ReferralAcknowledged', build: answer('AcknowledgeReferral'),
+  }),
+  declareCommand({
+    name: 'AcceptReferral', feature: 'referrals', operation: 'accept', path: 'referrals/:referralId/acceptance', dto: AcceptReferralDto,
+    summary: 'AcceptReferral (receiving agency)', produces: 'ReferralAccepted', build: answer('AcceptReferral'),
+  }),
+  declareCommand({
+    name: 'DeclineReferral', feature: 'referrals', operation: 'decline', path: 'referrals/:referralId/decline', dto: DeclineReferralDto,
+    summary: 'DeclineReferral with a reason and, if known, the right agency', produces: 'ReferralDeclined', build: answer('DeclineReferral'),
+  }),
+  declareCommand({
+    name: 'CompleteReferral', feature: 'referrals', operation: 'complete', path: 'referrals/:referralId/completion', dto: CompleteReferralDto,
+    summary: 'CompleteReferral with its outcome (receiving agency)', produces: 'ReferralCompleted', build: answer('CompleteReferral'),
+  }),
+  // The body's `referralId` is the new referral's, so an inbox message names the declined one `declinedReferralId`.
+  declareCommand({
+    name: 'ReReferReferral', feature: 'referrals', operation: 'reRefer', path: 'referrals/:referralId/re-referral', dto: ReReferDto,
+    inboxNames: { referralId: 'declinedReferralId' },
+    summary: 'Re-refer a declined referral in one step (its sender): same matter, basis and categories, to the suggested agency unless `to` says otherwise, chained by previousReferralId',
+    produces: 'ReferralSent',
+    build: (dto: ReReferDto, { referralId }, ctx) => new ReReferralMessage(referralId, plain(dto), ctx),
+  }),
+];
