@@ -1,5 +1,4 @@
-import { envFlag, envInteger, platformConfig, type PlatformConfig } from '@samhandling/config';
-import { kafkaSettings, type KafkaSettings } from '@samhandling/messaging';
+import { envFlag, envInteger, kafkaSettings, platformConfig, type KafkaSettings, type PlatformConfig } from '@samhandling/config';
 import { schedulerSettings, type SchedulerConfig } from './scheduler-config';
 import { httpSettings, type HttpSettings } from './http-settings';
 import { tokenSettings, type TokenSettings } from './token-settings';
