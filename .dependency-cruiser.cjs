@@ -107,6 +107,20 @@ module.exports = {
       to: { path: '^libs/config/' },
     },
     {
+      name: 'config-imports-no-feature',
+      comment: 'apps/api/src/config reads the environment for the whole API, so every feature imports it: it may import only apps/api/src/config/ itself and libs (a feature folder here would run an arrow back up). A feature\'s settings reader lives in config/.',
+      severity: 'error',
+      from: { path: '^apps/api/src/config/' },
+      to: { path: '^apps/', pathNot: '^apps/api/src/config/' },
+    },
+    {
+      name: 'config-needs-no-package',
+      comment: 'libs/config and apps/api/src/config are plain environment and file parsing with Node alone: no framework, driver or client (kafkajs, pg, jose, @nestjs/…); the code that uses a setting adapts it to its client.',
+      severity: 'error',
+      from: { path: '^(libs/config|apps/api/src/config)/' },
+      to: { path: 'node_modules/' },
+    },
+    {
       name: 'libs-do-not-import-apps',
       severity: 'error',
       from: { path: '^libs/' },
