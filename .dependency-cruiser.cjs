@@ -20,6 +20,106 @@ module.exports = {
       from: { path: '^libs/domain/' },
       to: { dependencyTypes: ['core'], path: '^(fs|fs/promises|net|http|https|http2|child_process|dgram|dns|tls|cluster|worker_threads|os|process|readline|node:.*)$' },
     },
+    // The library layers, bottom to top (each may import only what is below it, never a sibling):
+    //   domain, event-store, observability   base: import no other lib
+    //   policy, config                        domain only
+    //   projections, audit                    domain, policy, event-store, observability
+    //   messaging                             the above, and config
+    //   schema                                assembles the migrations of the libs below; only apps import it
+    //   apps                                  anything (libs-do-not-import-apps below)
+    // libs/testing (test containers) is below them all, for test code only (testing-only-from-test-code),
+    // so the rules below let any lib's testing/ helpers import it.
+    {
+      name: 'layer-domain-imports-no-lib',
+      comment: 'libs/domain is the bottom layer: it imports no other lib (every other layer builds on it).',
+      severity: 'error',
+      from: { path: '^libs/domain/' },
+      to: { path: '^libs/', pathNot: '^libs/(domain|testing)/' },
+    },
+    {
+      name: 'layer-event-store-imports-no-lib',
+      comment: 'libs/event-store is base infrastructure (the log and its SQL clients): it imports no other lib; the whole schema is assembled above it, in libs/schema.',
+      severity: 'error',
+      from: { path: '^libs/event-store/' },
+      to: { path: '^libs/', pathNot: '^libs/(event-store|testing)/' },
+    },
+    {
+      name: 'layer-observability-imports-no-lib',
+      comment: 'libs/observability is base infrastructure (tracing, metrics): it imports no other lib.',
+      severity: 'error',
+      from: { path: '^libs/observability/' },
+      to: { path: '^libs/', pathNot: '^libs/(observability|testing)/' },
+    },
+    {
+      name: 'layer-testing-imports-no-lib',
+      comment: 'libs/testing (test containers) knows no other lib, so any lib\'s tests may use it.',
+      severity: 'error',
+      from: { path: '^libs/testing/' },
+      to: { path: '^libs/', pathNot: '^libs/testing/' },
+    },
+    {
+      name: 'testing-only-from-test-code',
+      comment: 'libs/testing is for tests: only spec files (excluded here) and testing/ folders may import it, never running code.',
+      severity: 'error',
+      from: { pathNot: '/testing/' },
+      to: { path: '^libs/testing/' },
+    },
+    {
+      name: 'layer-policy-imports-only-domain',
+      comment: 'libs/policy may import only libs/domain: the legal-basis rules decide from facts they are given, with no store, no telemetry, no settings reader.',
+      severity: 'error',
+      from: { path: '^libs/policy/' },
+      to: { path: '^libs/', pathNot: '^libs/(policy|domain|testing)/' },
+    },
+    {
+      name: 'layer-config-imports-only-domain',
+      comment: 'libs/config (settings read from the environment, the agency directory) may import only libs/domain: every layer that needs a setting may import config, so config may import none of them.',
+      severity: 'error',
+      from: { path: '^libs/config/' },
+      to: { path: '^libs/', pathNot: '^libs/(config|domain|testing)/' },
+    },
+    {
+      name: 'layer-projections-below-messaging',
+      comment: 'libs/projections may import only domain, policy and the infrastructure event-store and observability: not audit (its sibling), not messaging or schema (above it), not config (it is given its settings).',
+      severity: 'error',
+      from: { path: '^libs/projections/' },
+      to: { path: '^libs/', pathNot: '^libs/(projections|domain|policy|event-store|observability|testing)/' },
+    },
+    {
+      name: 'layer-audit-below-messaging',
+      comment: 'libs/audit may import only domain, policy and the infrastructure event-store and observability: not projections (its sibling), not messaging or schema (above it), not config (it is given its settings).',
+      severity: 'error',
+      from: { path: '^libs/audit/' },
+      to: { path: '^libs/', pathNot: '^libs/(audit|domain|policy|event-store|observability|testing)/' },
+    },
+    {
+      name: 'layer-messaging-below-schema-and-apps',
+      comment: 'libs/messaging may import the layers below it (domain, policy, projections, audit) and event-store, observability, config: it may not import schema (which imports messaging\'s migration).',
+      severity: 'error',
+      from: { path: '^libs/messaging/' },
+      to: { path: '^libs/', pathNot: '^libs/(messaging|domain|policy|projections|audit|event-store|observability|config|testing)/' },
+    },
+    {
+      name: 'layer-schema-below-apps',
+      comment: 'libs/schema sits above every lib that owns tables and assembles their migrations into one list; it reads no settings (config). Only apps import it.',
+      severity: 'error',
+      from: { path: '^libs/schema/' },
+      to: { path: '^libs/config/' },
+    },
+    {
+      name: 'config-imports-no-feature',
+      comment: 'apps/api/src/config reads the environment for the whole API, so every feature imports it: it may import only apps/api/src/config/ itself and libs (a feature folder here would run an arrow back up). A feature\'s settings reader lives in config/.',
+      severity: 'error',
+      from: { path: '^apps/api/src/config/' },
+      to: { path: '^apps/', pathNot: '^apps/api/src/config/' },
+    },
+    {
+      name: 'config-needs-no-package',
+      comment: 'libs/config and apps/api/src/config are plain environment and file parsing with Node alone: no framework, driver or client (kafkajs, pg, jose, @nestjs/…); the code that uses a setting adapts it to its client.',
+      severity: 'error',
+      from: { path: '^(libs/config|apps/api/src/config)/' },
+      to: { path: 'node_modules/' },
+    },
     {
       name: 'libs-do-not-import-apps',
       severity: 'error',

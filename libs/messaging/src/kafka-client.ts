@@ -1,24 +1,8 @@
-import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import type { KafkaSettings } from '@samhandling/config';
 
-export interface KafkaSettings {
-  brokers: string[];
-  clientId: string;
-  ssl?: boolean;
-  sasl?: SASLOptions;
-}
-
-/** Reads KAFKA_BROKERS (comma-separated), KAFKA_SASL_MECHANISM/USERNAME/PASSWORD and KAFKA_SSL. */
-export function kafkaSettings(clientId: string, env: NodeJS.ProcessEnv = process.env): KafkaSettings | undefined {
-  if (!env.KAFKA_BROKERS) return undefined;
-  const brokers = env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
-  const mechanism = env.KAFKA_SASL_MECHANISM as 'plain' | 'scram-sha-256' | 'scram-sha-512' | undefined;
-  return {
-    brokers,
-    clientId,
-    ssl: env.KAFKA_SSL === 'true',
-    ...(mechanism ? { sasl: { mechanism, username: env.KAFKA_SASL_USERNAME ?? '', password: env.KAFKA_SASL_PASSWORD ?? '' } as SASLOptions } : {}),
-  };
-}
+/** Reading the Kafka settings is plain environment parsing and lives in libs/config; re-exported for messaging's users. */
+export { kafkaSettings, type KafkaSasl, type KafkaSettings } from '@samhandling/config';
 
 export function createKafka(settings: KafkaSettings): Kafka {
   return new Kafka(kafkaConfig(settings));

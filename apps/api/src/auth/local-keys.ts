@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { TOKEN_ALG } from '../config/token-settings';
 
-export const TOKEN_ALG = 'EdDSA';
+export { TOKEN_ALG };
 
 export interface LocalKeyPair {
   privateJwk: JWK;

@@ -1,8 +1,7 @@
-import { envFlag, envInteger, platformConfig, type PlatformConfig } from '@samhandling/config';
-import { kafkaSettings, type KafkaSettings } from '@samhandling/messaging';
-import { schedulerSettings, type SchedulerConfig } from '../follow-up/scheduler-config';
-import { httpSettings, type HttpSettings } from '../http/http-settings';
-import { tokenSettings, type TokenSettings } from '../auth/token-settings';
+import { envFlag, envInteger, kafkaSettings, platformConfig, type KafkaSettings, type PlatformConfig } from '@samhandling/config';
+import { schedulerSettings, type SchedulerConfig } from './scheduler-config';
+import { httpSettings, type HttpSettings } from './http-settings';
+import { tokenSettings, type TokenSettings } from './token-settings';
 
 /** Everything the API reads from its environment, read once at start-up: the platform's settings and its own. */
 export interface AppConfig extends PlatformConfig {

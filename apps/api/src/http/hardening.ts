@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
-import type { HttpSettings } from './http-settings';
+import type { HttpSettings } from '../config/http-settings';
 
 const HSTS_MAX_AGE_SECONDS = 365 * 24 * 3600;
 

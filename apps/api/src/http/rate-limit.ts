@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, Injectable, type DynamicModule, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerModule, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Caller } from '../auth/token-verifier';
-import type { HttpSettings } from './http-settings';
+import type { HttpSettings } from '../config/http-settings';
 
 const WINDOW_MS = 60_000;
 

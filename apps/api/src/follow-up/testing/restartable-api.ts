@@ -11,7 +11,7 @@ import { ensureLocalKeyPair, mintToken } from '../../auth/local-keys';
 import { EVENT_STORE } from '../../store/store.module';
 import { subjectBody } from '../../testing/api-harness';
 import { DeadlineSchedulerHost } from '../follow-up.module';
-import type { SchedulerConfig } from '../scheduler-config';
+import type { SchedulerConfig } from '../../config/scheduler-config';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..', '..');
 

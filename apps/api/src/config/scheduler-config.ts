@@ -1,6 +1,6 @@
 import { envFlag, envInteger } from '@samhandling/config';
 
-/** The referral deadline scheduler's settings (read by loadConfig in config/app-config.ts). */
+/** The referral deadline scheduler's settings (read by loadConfig in app-config.ts; used by follow-up/). */
 export interface SchedulerConfig {
   /** SCHEDULER_ENABLED (default true). Several API instances may all run it: escalations are idempotent. */
   enabled: boolean;

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/app-config';
+import { loadConfig } from './app-config';
 
 describe('scheduler settings', () => {
   it('runs by default, every 5 s, telling the coordinator too', () => {

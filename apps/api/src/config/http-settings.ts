@@ -3,7 +3,7 @@ import { envInteger } from '@samhandling/config';
 /** Express's `trust proxy`: off, on for every hop, a hop count, or addresses/names ("loopback, 10.0.0.0/8"). */
 export type TrustProxy = boolean | number | string;
 
-/** How the API protects itself and its callers at the HTTP level (read by loadConfig in config/app-config.ts). */
+/** How the API protects itself and its callers at the HTTP level (read by loadConfig in app-config.ts; used by http/). */
 export interface HttpSettings {
   /**
    * TRUST_PROXY (default off): which proxies' X-Forwarded-* headers to believe. Behind a TLS-terminating

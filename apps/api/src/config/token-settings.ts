@@ -1,4 +1,9 @@
-import { TOKEN_ALG } from './local-keys';
+/**
+ * The algorithm of the local dev key pair (auth/local-keys signs and verifies with it), and the
+ * only one accepted by default without a JWKS. Declared here, with the settings that default to
+ * it, so that config imports nothing from auth; auth/local-keys re-exports it.
+ */
+export const TOKEN_ALG = 'EdDSA';
 
 /**
  * Signature algorithms a token may use. Asymmetric only: a shared-secret (HS*) algorithm would let
