@@ -134,6 +134,14 @@ module.exports = {
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
+      name: 'api-plumbing-imports-no-feature',
+      comment: 'Inside apps/api, the shared plumbing (auth, http, commands, store, observability, config) serves every feature and so imports none: '
+        + 'a feature folder (subjects, consents, reads, inbox, ...) depends on the plumbing, never the reverse.',
+      severity: 'error',
+      from: { path: '^apps/api/src/(auth|http|commands|store|observability|config)/' },
+      to: { path: '^apps/api/src/', pathNot: '^apps/api/src/(auth|http|commands|store|observability|config)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -4,7 +4,7 @@ import type { EventStore } from '@samhandling/event-store';
 import { AgencyDirectory } from '@samhandling/config';
 import { WRITER_RULES, writerRefusal, type SubjectPolicyState, type WriterFacts, type WrittenCommand } from '@samhandling/policy';
 import type { ProjectionRuntime } from '@samhandling/projections';
-import { PROJECTIONS } from '../reads/reads.providers';
+import { PROJECTIONS } from '../store/projections.token';
 import { EVENT_STORE } from '../store/store.module';
 import type { CommandContext } from './handle-command';
 

@@ -6,8 +6,9 @@ import { ProjectionRuntime } from '@samhandling/projections';
 import { API_PROJECTIONS } from './api-projections';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_STORE } from '../store/store.module';
+import { PROJECTIONS } from '../store/projections.token';
 
-export const PROJECTIONS = Symbol('PROJECTIONS');
+export { PROJECTIONS };
 
 /** The read side lives next to the store: projections, the catalog, the disclosure log. */
 export const readProviders: Provider[] = [
