@@ -1,23 +1,15 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
-import { EventIdConflictError, InvalidAppendError, WrongExpectedRevisionError } from '../errors';
+import { EventIdConflictError, WrongExpectedRevisionError } from '../errors';
 import type {
   AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
 } from '../event-store.port';
+import type { AppendObserver, AppendOutcome, PendingAppend, SqlEventStoreOptions } from './append-group';
+import { COLUMNS, toRecorded, UNIQUE_VIOLATION, UUID, validateAppend, type EventRow } from './event-rows';
 import { schemaDdl, notifyChannel } from './schema';
 import { withDdlLock, type SqlClient } from './sql-client';
 
-export interface SqlEventStoreOptions {
-  /** PostgreSQL schema holding the tables; lets tests and tenants share one database. */
-  schema?: string;
-  /** Most appends committed together in one transaction (group commit). */
-  maxBatch?: number;
-  /**
-   * Run the event log's tables' DDL (migration 001) before opening; default true, for tests and
-   * tools that open a store on its own. The apps pass false: they ran the migrations first.
-   */
-  createSchema?: boolean;
-}
+export type { AppendObserver, SqlEventStoreOptions } from './append-group';
 
 /**
  * An event store over PostgreSQL-compatible SQL (`pg` or PGlite).
@@ -29,11 +21,6 @@ export interface SqlEventStoreOptions {
  * fills later. Group commit keeps that lock cheap: concurrent appends queue up and the next
  * transaction commits all of them at once, one round trip and one fsync for many callers.
  */
-/** Told of every group commit (metrics): how many appends it carried and how long the statement took. */
-export interface AppendObserver {
-  committed(groupSize: number, seconds: number): void;
-}
-
 export class SqlEventStore implements EventStore {
   private readonly schema: string;
   private readonly maxBatch: number;
@@ -199,69 +186,6 @@ export class SqlEventStore implements EventStore {
     await this.unlisten?.();
     this.listeners.clear();
     await this.sql.close();
-  }
-}
-
-interface PendingAppend {
-  streamId: string;
-  events: readonly NewEvent[];
-  expectedRevision: ExpectedRevision;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
-
-/** What `append_batch` answers for one append of the group. */
-type AppendOutcome =
-  | { status: 'ok' | 'replay'; nextRevision: number; position: number }
-  | { status: 'wrong_revision'; actual: number | 'no_stream' }
-  | { status: 'id_conflict'; message: string };
-
-const COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata, recorded_at';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface EventRow {
-  position: string | number;
-  event_id: string;
-  stream_id: string;
-  revision: string | number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  recorded_at: Date | string;
-}
-
-const UNIQUE_VIOLATION = '23505';
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    id: row.event_id,
-    streamId: row.stream_id,
-    revision: Number(row.revision),
-    position: Number(row.position),
-    type: row.type,
-    data: row.data,
-    metadata: row.metadata,
-    recordedAt: new Date(row.recorded_at).toISOString(),
-  };
-}
-
-function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
-  if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > 200) {
-    throw new InvalidAppendError('Stream id must be a non-empty string of at most 200 characters');
-  }
-  if (!Array.isArray(events) || events.length === 0) throw new InvalidAppendError('An append needs at least one event');
-  if (!(expected === 'any' || expected === 'no_stream' || (Number.isSafeInteger(expected) && expected >= 0))) {
-    throw new InvalidAppendError(`Expected revision must be 'any', 'no_stream' or a revision >= 0, got ${JSON.stringify(expected)}`);
-  }
-  const seen = new Set<string>();
-  for (const event of events) {
-    if (!UUID.test(event.id)) throw new InvalidAppendError(`Event id must be a UUID, got ${JSON.stringify(event.id)}`);
-    if (seen.has(event.id.toLowerCase())) throw new InvalidAppendError(`Event id ${event.id} appears twice in one append`);
-    seen.add(event.id.toLowerCase());
-    if (typeof event.type !== 'string' || event.type.length === 0) throw new InvalidAppendError('Event type must be a non-empty string');
-    if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
-      throw new InvalidAppendError(`Event ${event.type} data must be a JSON object`);
-    }
   }
 }
 
