@@ -3,7 +3,8 @@ import { consentStatusAt, DATA_CATEGORIES, PURPOSES, recipientCovers, type DataC
 import { AgencyPolicy, type DisclosableRecord } from './agency-policy';
 import type { Basis } from './basis';
 import { covers } from './catalog/legal-basis-catalog';
-import { evolveSubjectPolicy, initialSubjectPolicyState, type LogEvent, type SubjectPolicyState } from './subject-policy-state';
+import { evolveSubjectPolicy } from './subject-policy-fold';
+import { initialSubjectPolicyState, type LogEvent, type SubjectPolicyState } from './subject-policy-state';
 import { AGENCIES, catalog, SUBJECT } from './testing/policy-fixtures';
 
 const agencyIds = Object.keys(AGENCIES);

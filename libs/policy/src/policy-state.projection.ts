@@ -1,4 +1,5 @@
-import { evolveSubjectPolicy, initialSubjectPolicyState, policySubjectOf, type LogEvent, type SubjectPolicyState } from './subject-policy-state';
+import { evolveSubjectPolicy, policySubjectOf } from './subject-policy-fold';
+import { initialSubjectPolicyState, type LogEvent, type SubjectPolicyState } from './subject-policy-state';
 
 /**
  * Policy facts per person as a read model (structurally a @samhandling/projections Projection),

@@ -1,7 +1,7 @@
 import { disclosureId, type Disclosure, type DisclosureChannel } from '@samhandling/audit';
 import { subjectStream } from '@samhandling/domain';
 import type { EventStore, RecordedEvent } from '@samhandling/event-store';
-import { basisKey, SIGNAL_CATEGORIES } from '@samhandling/policy';
+import { basisKey, eventPolicyOf, SIGNAL_CATEGORIES } from '@samhandling/policy';
 import { delivery } from './delivery';
 import { eventRecord } from './event-record';
 import type { Delivery } from './feed-store';
@@ -13,9 +13,12 @@ export interface Registrations {
   of(subjectId: string, before: number): RecordedEvent | undefined;
 }
 
-/** The person whose signal (a child-welfare concern) an event may raise: a contact or referral carrying one. */
+/**
+ * The person whose signal (a child-welfare concern) an event may raise: an event carrying one
+ * whose type's declaration names who raises it (signalledBy: a contact, a referral).
+ */
 export function signalSubjectOf(event: RecordedEvent): string | undefined {
-  if (event.type !== 'ContactRecorded' && event.type !== 'ReferralSent') return undefined;
+  if (!eventPolicyOf(event.type)?.signalledBy) return undefined;
   const { subjectId, categories } = event.data;
   if (typeof subjectId !== 'string' || !Array.isArray(categories)) return undefined;
   return SIGNAL_CATEGORIES.some((c) => categories.includes(c)) ? subjectId : undefined;

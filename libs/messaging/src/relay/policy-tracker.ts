@@ -1,19 +1,11 @@
-import {
-  consentStatusAt, recipientCovers, type ConsentRecord, type ConsentStatus, type CoordinatorBasis, type DataCategory, type Purpose, type ReferralBasis,
-} from '@samhandling/domain';
+import { consentStatusAt, recipientCovers, type ConsentRecord, type ConsentStatus, type CoordinatorBasis, type ReferralBasis } from '@samhandling/domain';
 import type { RecordedEvent } from '@samhandling/event-store';
-import { evolveSubjectPolicy, initialSubjectPolicyState, policySubjectOf, type AgencyRef, type SubjectPolicyState } from '@samhandling/policy';
+import {
+  eventPolicyOf, evolveSubjectPolicy, initialSubjectPolicyState, policySubjectOf, type AgencyRef, type LabelLookup, type RelayRoute, type SubjectPolicyState,
+} from '@samhandling/policy';
 
-/** A referral's parties, from its ReferralSent: later referral events carry only the referral id. */
-export interface Route {
-  subjectId: string;
-  from: string;
-  to: string;
-  categories: DataCategory[];
-  /** What the referral is for and on which basis it was sent: the purpose its deliveries are recorded under. */
-  purpose?: Purpose;
-  basis?: ReferralBasis;
-}
+/** A referral's parties, from its ReferralSent (declared in @samhandling/policy, which labels its events). */
+export type Route = RelayRoute;
 
 /** One person's policy facts, as the decision cache needs them. */
 export interface TrackedSubject {
@@ -79,7 +71,7 @@ export function statusAt(c: NamingConsent, t: number, at: string): ConsentStatus
  * as the policy-state projection) and referral routes. Fed every event in log order, before the
  * event is decided, so each decision sees the state at its own point of the log.
  */
-export class PolicyTracker {
+export class PolicyTracker implements LabelLookup {
   private readonly subjects = new Map<string, Tracked>();
   private readonly routes = new Map<string, Route>();
   private readonly shapes = new Map<string, number>();
@@ -87,13 +79,9 @@ export class PolicyTracker {
   private empty?: Tracked;
 
   apply(event: RecordedEvent): void {
-    if (event.type === 'ReferralSent') {
-      const d = event.data as { referralId: string; subjectId: string; from: string; to: string; categories?: DataCategory[]; purpose?: Purpose; basis?: ReferralBasis };
-      this.routes.set(d.referralId, {
-        subjectId: d.subjectId, from: d.from, to: d.to, categories: d.categories ?? [],
-        ...(typeof d.purpose === 'string' ? { purpose: d.purpose } : {}), ...(d.basis && typeof d.basis === 'object' ? { basis: d.basis } : {}),
-      });
-    }
+    // A ReferralSent opens its referral's route (its type's declaration says so).
+    const opened = eventPolicyOf(event.type)?.opensRoute?.(event.data);
+    if (opened) this.routes.set(opened.referralId, opened.route);
     const subjectId = policySubjectOf(event);
     if (subjectId === undefined) return;
     const tracked = this.subjects.get(subjectId);

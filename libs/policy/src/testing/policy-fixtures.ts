@@ -1,7 +1,8 @@
 import type { ConsentTerms, DataCategory, Purpose } from '@samhandling/domain';
 import type { AgencyRef } from '../agency-policy';
 import { loadCatalog } from '../catalog/load-catalog';
-import { evolveSubjectPolicy, initialSubjectPolicyState, type LogEvent, type SubjectPolicyState } from '../subject-policy-state';
+import { evolveSubjectPolicy } from '../subject-policy-fold';
+import { initialSubjectPolicyState, type LogEvent, type SubjectPolicyState } from '../subject-policy-state';
 
 export const SUBJECT = 'b7f9a9c4-6a51-4c44-9f3e-0d6f0c1c5a01';
 
