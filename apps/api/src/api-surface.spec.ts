@@ -14,8 +14,13 @@ import { ApiHarness } from './testing/api-harness';
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'api-surface');
 const ASYNCAPI = join(__dirname, '..', '..', '..', 'docs', 'asyncapi.yaml');
 
-/** Operations added on purpose since the copy was taken: `${method} ${path}`. */
-const ADDITIONS: readonly string[] = [];
+/** Operations added on purpose since the copy was taken: `${method} ${path}`, and their DTO schemas. */
+const ADDITIONS: readonly string[] = [
+  'POST /subjects/{subjectId}/objections', // RecordObjection (issue 13's example of a command added in its declaration)
+];
+const ADDED_SCHEMAS: readonly string[] = ['RecordObjectionDto'];
+/** Inbox message types added on purpose since the copy was taken. */
+const INBOX_ADDITIONS: readonly string[] = ['RecordObjection'];
 
 type Json = Record<string, any>;
 
@@ -56,11 +61,18 @@ describe('the API surface (OpenAPI, inbox, AsyncAPI) stays as agency systems kno
       if (Object.keys(doc.paths[path]).length === 0) delete doc.paths[path];
     }
     expect(added.sort()).toEqual([...ADDITIONS].sort());
+    for (const name of ADDED_SCHEMAS) {
+      expect(doc.components.schemas[name]).toBeDefined();
+      delete doc.components.schemas[name];
+    }
     compare('openapi.json', doc);
   });
 
   it('inbox: the same message types, ids, body rules and HTTP twins', () => {
-    compare('inbox.json', inboxSurface());
+    const surface = inboxSurface();
+    expect(INBOX_ADDITIONS.filter((type) => surface[type] !== undefined)).toEqual([...INBOX_ADDITIONS]);
+    for (const type of INBOX_ADDITIONS) delete surface[type];
+    compare('inbox.json', surface);
   });
 
   it('AsyncAPI: the same document', () => {

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { WrittenCommand } from '@samhandling/policy';
+import { WRITER_RULES, type WrittenCommand } from '@samhandling/policy';
 import type { ConsentCommandMessage, ContactCommandMessage, ReferralCommandMessage, ReReferralMessage, SubjectCommandMessage } from './command-message';
 import type { CommandContext } from './handle-command';
 
@@ -10,11 +10,16 @@ export type Params = Record<string, string>;
 /**
  * One command, declared once. The HTTP route and its OpenAPI operation (http/command-routes.ts)
  * and the Kafka inbox message (inbox/inbox-commands.ts) are derived from it; who may issue it is
- * its writer rule in libs/policy (WRITER_RULES[name], enforced by WriterCheck for both).
+ * its writer rule in libs/policy (see `writer`).
  */
 export interface CommandDeclaration<D extends object = object> {
-  /** The command's name: the inbox message's `type`, its writer rule, the span and metric label. */
-  name: WrittenCommand;
+  /** The command's name: the inbox message's `type` and its HTTP twin's operation. */
+  name: string;
+  /**
+   * Who may issue it: the writer rule (libs/policy WRITER_RULES) of the domain command it builds,
+   * which WriterCheck enforces for HTTP and the inbox alike. Default: the rule named `name`.
+   */
+  writer?: WrittenCommand;
   /** The feature it belongs to: its OpenAPI tag. */
   feature: string;
   /** The method name its route had, kept in the OpenAPI operationId (`<Feature>Controller_<operation>`). */
@@ -34,8 +39,15 @@ export interface CommandDeclaration<D extends object = object> {
 }
 
 /** Typed per DTO where declared; kept erased in the lists that HTTP and the inbox read. */
-export const declareCommand = <D extends object>(declaration: CommandDeclaration<D>): CommandDeclaration =>
-  declaration as unknown as CommandDeclaration;
+export function declareCommand<D extends object>(declaration: CommandDeclaration<D>): CommandDeclaration {
+  if (declaration.writer === undefined && !Object.hasOwn(WRITER_RULES, declaration.name)) {
+    throw new Error(`Command ${declaration.name} has no writer rule: name the one it is checked under (writer)`);
+  }
+  return declaration as unknown as CommandDeclaration;
+}
+
+/** The writer rule a declared command is checked under. */
+export const writerOf = (declaration: CommandDeclaration): WrittenCommand => declaration.writer ?? (declaration.name as WrittenCommand);
 
 /** `subjects/:subjectId/consents/:consentId/withdrawal` → ['subjectId', 'consentId']. */
 export const pathParams = (path: string): string[] => [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]);

@@ -1,7 +1,20 @@
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { IsOptional, IsUUID } from 'class-validator';
 import type { ConsentRecipient } from '@samhandling/domain';
 import { ConsentCommandMessage, metadataOf, plain } from '../commands/command-message';
 import { declareCommand } from '../commands/command-declaration';
+import { IsDateOrDateTime } from '../http/formats';
 import { ConfirmConsentDto, GiveConsentDto, RejectConsentDto, WithdrawConsentDto } from './consents.dto';
+
+/**
+ * An objection: the person does not want the named recipients to receive these categories for
+ * these purposes. It takes effect when recorded (or from `validFrom`) and holds until withdrawn,
+ * whichever service records it; it can never be mistaken for a permit.
+ */
+export class RecordObjectionDto extends OmitType(GiveConsentDto, ['consentId', 'decision', 'validFrom', 'validUntil'] as const) {
+  @ApiProperty({ format: 'uuid', description: 'Its id: withdrawing the objection is WithdrawConsent with this id' }) @IsUUID() objectionId: string;
+  @ApiPropertyOptional({ description: 'Default: now' }) @IsOptional() @IsDateOrDateTime() validFrom?: string;
+}
 
 type ConsentStep = 'WithdrawConsent' | 'ConfirmConsent' | 'RejectConsent';
 const step = (type: ConsentStep) => (dto: object, { subjectId, consentId }: Record<string, string>, ctx: Parameters<typeof metadataOf>[0]) =>
@@ -34,5 +47,18 @@ export const CONSENT_COMMANDS = [
     name: 'RejectConsent', feature: 'consents', operation: 'reject', path: 'subjects/:subjectId/consents/:consentId/rejection', dto: RejectConsentDto,
     summary: 'RejectConsent: the calling agency will not rely on the consent for its records (it stays valid for the others)',
     produces: 'ConsentRejected', build: step('RejectConsent'),
+  }),
+  declareCommand({
+    name: 'RecordObjection', writer: 'GiveConsent', feature: 'consents', operation: 'object', path: 'subjects/:subjectId/objections', dto: RecordObjectionDto,
+    summary: 'RecordObjection: the person objects to sharing, through any service; it beats every permit at once',
+    description: 'Recorded as ConsentGiven with decision=deny (the consent\'s id is `objectionId`), under GiveConsent\'s writer rule: the person may object '
+      + 'through any service. Withdraw it with WithdrawConsent.',
+    produces: 'ConsentGiven',
+    build: (dto: RecordObjectionDto, { subjectId }, ctx) => {
+      const metadata = metadataOf(ctx);
+      const { objectionId, validFrom, ...terms } = plain(dto);
+      const data = { ...terms, consentId: objectionId, decision: 'deny' as const, subjectId, validFrom: validFrom ?? metadata.now, recipients: terms.recipients as ConsentRecipient[] };
+      return new ConsentCommandMessage({ type: 'GiveConsent', data, metadata }, ctx);
+    },
   }),
 ];
