@@ -40,8 +40,8 @@ export const validationPipe = new SafeValidationPipe({
   validationError: { target: false, value: false },
 });
 
-/** One controller per feature, its routes made from the feature's command declarations. */
-const commandControllers = () => [...new Set(COMMANDS.map((c) => c.feature))].map((f) => commandController(f, COMMANDS.filter((c) => c.feature === f)));
+/** One controller per OpenAPI tag, its routes made from the command declarations. */
+const commandControllers = () => [...new Set(COMMANDS.map((c) => c.tag))].map((t) => commandController(t, COMMANDS.filter((c) => c.tag === t)));
 
 @Module({})
 export class AppModule {

@@ -20,9 +20,9 @@ export interface CommandDeclaration<D extends object = object> {
    * which WriterCheck enforces for HTTP and the inbox alike. Default: the rule named `name`.
    */
   writer?: WrittenCommand;
-  /** The feature it belongs to: its OpenAPI tag. */
-  feature: string;
-  /** The method name its route had, kept in the OpenAPI operationId (`<Feature>Controller_<operation>`). */
+  /** Its OpenAPI tag; the commands of one tag are served by one controller. */
+  tag: string;
+  /** The method name its route had, kept in the OpenAPI operationId (`<Tag>Controller_<operation>`). */
   operation: string;
   /** POST path, with `:id` segments (UUIDs); an inbox message carries them inside `data`. */
   path: string;

@@ -4,7 +4,7 @@ import { RecordContactDto } from './contacts.dto';
 
 export const CONTACT_COMMANDS = [
   declareCommand({
-    name: 'RecordContact', feature: 'contacts', operation: 'record', path: 'subjects/:subjectId/contacts', dto: RecordContactDto,
+    name: 'RecordContact', tag: 'contacts', operation: 'record', path: 'subjects/:subjectId/contacts', dto: RecordContactDto,
     summary: 'RecordContact: the calling agency records its own contact with the person', produces: 'ContactRecorded',
     build: (dto: RecordContactDto, { subjectId }, ctx) =>
       new ContactCommandMessage({ type: 'RecordContact', data: { ...plain(dto), subjectId }, metadata: metadataOf(ctx) }, ctx),

@@ -12,19 +12,19 @@ import { respond } from './respond';
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
- * The HTTP routes of one feature's commands, made from their declarations: a controller whose
+ * The HTTP routes of one tag's commands, made from their declarations: a controller whose
  * every route validates its URL ids (UUIDs) and body DTO, builds the bus message and answers
  * 201 (or 200 for a replay) with ETag, exactly as a hand-written controller would, and carries the
  * OpenAPI operation the declaration describes.
  */
-export function commandController(feature: string, declarations: readonly CommandDeclaration[]): Type<unknown> {
+export function commandController(tag: string, declarations: readonly CommandDeclaration[]): Type<unknown> {
   class CommandRoutes {
     constructor(readonly bus: CommandBus) {}
   }
-  Object.defineProperty(CommandRoutes, 'name', { value: `${capitalised(feature)}CommandRoutes` });
+  Object.defineProperty(CommandRoutes, 'name', { value: `${capitalised(tag)}CommandRoutes` });
   Inject(CommandBus)(CommandRoutes, undefined, 0);
   for (const declaration of declarations) route(CommandRoutes.prototype, declaration);
-  ApiTags(feature)(CommandRoutes);
+  ApiTags(tag)(CommandRoutes);
   Controller()(CommandRoutes);
   return CommandRoutes;
 }
@@ -49,7 +49,7 @@ function route(prototype: object, d: CommandDeclaration): void {
   // What the validation pipe and the OpenAPI explorer read of a method's parameter types.
   Reflect.defineMetadata('design:paramtypes', [...ids.map(() => String), ...(d.dto ? [d.dto] : []), Object, Object], prototype, d.operation);
   const descriptor = Object.getOwnPropertyDescriptor(prototype, d.operation)!;
-  const operation = { operationId: `${capitalised(d.feature)}Controller_${d.operation}`, summary: d.summary, ...(d.description ? { description: d.description } : {}) };
+  const operation = { operationId: `${capitalised(d.tag)}Controller_${d.operation}`, summary: d.summary, ...(d.description ? { description: d.description } : {}) };
   // Method decorators, bottom first, as they stood on the hand-written controllers.
   for (const decorate of [CommandEndpoint(d.produces), ApiOperation(operation), Post(d.path)]) decorate(prototype, d.operation, descriptor);
 }

@@ -12,30 +12,30 @@ const answer = (type: Answer) => (dto: object, { referralId }: Record<string, st
 
 export const REFERRAL_COMMANDS = [
   declareCommand({
-    name: 'SendReferral', feature: 'referrals', operation: 'send', path: 'referrals', dto: SendReferralDto,
+    name: 'SendReferral', tag: 'referrals', operation: 'send', path: 'referrals', dto: SendReferralDto,
     summary: 'SendReferral from the calling agency, with its legal basis or consent and deadlines', produces: 'ReferralSent',
     build: (dto: SendReferralDto, _, ctx) =>
       new ReferralCommandMessage({ type: 'SendReferral', data: { ...plain(dto), basis: toSharingBasis(dto.basis) }, metadata: metadataOf(ctx) }, ctx),
   }),
   declareCommand({
-    name: 'AcknowledgeReferral', feature: 'referrals', operation: 'acknowledge', path: 'referrals/:referralId/acknowledgement',
+    name: 'AcknowledgeReferral', tag: 'referrals', operation: 'acknowledge', path: 'referrals/:referralId/acknowledgement',
     summary: 'AcknowledgeReferral (receiving agency)', produces: 'ReferralAcknowledged', build: answer('AcknowledgeReferral'),
   }),
   declareCommand({
-    name: 'AcceptReferral', feature: 'referrals', operation: 'accept', path: 'referrals/:referralId/acceptance', dto: AcceptReferralDto,
+    name: 'AcceptReferral', tag: 'referrals', operation: 'accept', path: 'referrals/:referralId/acceptance', dto: AcceptReferralDto,
     summary: 'AcceptReferral (receiving agency)', produces: 'ReferralAccepted', build: answer('AcceptReferral'),
   }),
   declareCommand({
-    name: 'DeclineReferral', feature: 'referrals', operation: 'decline', path: 'referrals/:referralId/decline', dto: DeclineReferralDto,
+    name: 'DeclineReferral', tag: 'referrals', operation: 'decline', path: 'referrals/:referralId/decline', dto: DeclineReferralDto,
     summary: 'DeclineReferral with a reason and, if known, the right agency', produces: 'ReferralDeclined', build: answer('DeclineReferral'),
   }),
   declareCommand({
-    name: 'CompleteReferral', feature: 'referrals', operation: 'complete', path: 'referrals/:referralId/completion', dto: CompleteReferralDto,
+    name: 'CompleteReferral', tag: 'referrals', operation: 'complete', path: 'referrals/:referralId/completion', dto: CompleteReferralDto,
     summary: 'CompleteReferral with its outcome (receiving agency)', produces: 'ReferralCompleted', build: answer('CompleteReferral'),
   }),
   // The body's `referralId` is the new referral's, so an inbox message names the declined one `declinedReferralId`.
   declareCommand({
-    name: 'ReReferReferral', feature: 'referrals', operation: 'reRefer', path: 'referrals/:referralId/re-referral', dto: ReReferDto,
+    name: 'ReReferReferral', tag: 'referrals', operation: 'reRefer', path: 'referrals/:referralId/re-referral', dto: ReReferDto,
     inboxNames: { referralId: 'declinedReferralId' },
     summary: 'Re-refer a declined referral in one step (its sender): same matter, basis and categories, to the suggested agency unless `to` says otherwise, chained by previousReferralId',
     produces: 'ReferralSent',

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { HOUSEHOLD_RELATIONS, type HouseholdRelation } from '@samhandling/domain';
-import { SharingBasisDto } from '../http/sharing-basis.dto';
 import { IsDateOrDateTime } from '../http/formats';
 
 export class RegisterSubjectDto {
@@ -43,16 +42,4 @@ export class GrantResidenceDto {
 export class LinkHouseholdDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() memberId: string;
   @ApiProperty({ enum: HOUSEHOLD_RELATIONS }) @IsIn(HOUSEHOLD_RELATIONS) relation: HouseholdRelation;
-}
-
-export class DesignateCoordinatorDto {
-  @ApiProperty({ example: 'oslo-refugee', description: 'The coordinating agency' })
-  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'agency must be an agency id' })
-  agency: string;
-
-  @ApiPropertyOptional({ description: 'The caseworker the person can turn to (name or role)', maxLength: 200 })
-  @IsOptional() @IsString() @Length(1, 200)
-  caseworker?: string;
-
-  @ApiProperty({ type: SharingBasisDto, description: 'An active consent naming the coordinator, or a catalog entry reaching its kind' }) @ValidateNested() @Type(() => SharingBasisDto) @IsDefined() basis: SharingBasisDto;
 }
