@@ -108,16 +108,16 @@ module.exports = {
     },
     {
       name: 'config-imports-no-feature',
-      comment: 'apps/api/src/config reads the environment for the whole API, so every feature imports it: it may import only apps/api/src/config/ itself and libs (a feature folder here would run an arrow back up). A feature\'s settings reader lives in config/.',
+      comment: 'apps/api/src/platform/config reads the environment for the whole API, so every feature imports it: it may import only apps/api/src/platform/config/ itself and libs (a feature folder here would run an arrow back up). A feature\'s settings reader lives in config/.',
       severity: 'error',
-      from: { path: '^apps/api/src/config/' },
-      to: { path: '^apps/', pathNot: '^apps/api/src/config/' },
+      from: { path: '^apps/api/src/platform/config/' },
+      to: { path: '^apps/', pathNot: '^apps/api/src/platform/config/' },
     },
     {
       name: 'config-needs-no-package',
-      comment: 'libs/config and apps/api/src/config are plain environment and file parsing with Node alone: no framework, driver or client (kafkajs, pg, jose, @nestjs/…); the code that uses a setting adapts it to its client.',
+      comment: 'libs/config and apps/api/src/platform/config are plain environment and file parsing with Node alone: no framework, driver or client (kafkajs, pg, jose, @nestjs/…); the code that uses a setting adapts it to its client.',
       severity: 'error',
-      from: { path: '^(libs/config|apps/api/src/config)/' },
+      from: { path: '^(libs/config|apps/api/src/platform/config)/' },
       to: { path: 'node_modules/' },
     },
     {
@@ -135,11 +135,11 @@ module.exports = {
     },
     {
       name: 'api-plumbing-imports-no-feature',
-      comment: 'Inside apps/api, the shared plumbing (auth, http, commands, store, observability, config) serves every feature and so imports none: '
+      comment: 'Inside apps/api, the shared plumbing under platform/ (auth, http, commands, store, observability, config) serves every feature and so imports none: '
         + 'a feature folder (subjects, consents, reads, inbox, ...) depends on the plumbing, never the reverse.',
       severity: 'error',
-      from: { path: '^apps/api/src/(auth|http|commands|store|observability|config)/' },
-      to: { path: '^apps/api/src/', pathNot: '^apps/api/src/(auth|http|commands|store|observability|config)/' },
+      from: { path: '^apps/api/src/platform/' },
+      to: { path: '^apps/api/src/', pathNot: '^apps/api/src/platform/' },
     },
     {
       name: 'no-circular',

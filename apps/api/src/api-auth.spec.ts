@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
-import { TOKEN_ALG, mintToken } from './auth/local-keys';
+import { TOKEN_ALG, mintToken } from './platform/auth/local-keys';
 import { ApiHarness, subjectBody } from './testing/api-harness';
 
 describe('HTTP API: authentication and public documents', () => {

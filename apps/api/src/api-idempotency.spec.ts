@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { contactDecider, contactStream, type ContactCommand } from '@samhandling/domain';
 import type { EventStore } from '@samhandling/event-store';
-import { handleCommand, type CommandContext } from './commands/handle-command';
+import { handleCommand, type CommandContext } from './platform/commands/handle-command';
 import { ApiHarness, contactBody, referralBody, subjectBody } from './testing/api-harness';
 
 describe('HTTP API: retries and concurrent writers', () => {

@@ -4,12 +4,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
-import type { AppConfig } from './config/app-config';
-import { applyHttpHardening } from './http/hardening';
-import { useJsonBodies } from './http/body-parsing';
-import { httpMetrics } from './observability/http-metrics';
-import { httpTracing } from './observability/http-tracing';
-import { METRICS } from './observability/metrics.providers';
+import type { AppConfig } from './platform/config/app-config';
+import { applyHttpHardening } from './platform/http/hardening';
+import { useJsonBodies } from './platform/http/body-parsing';
+import { httpMetrics } from './platform/observability/http-metrics';
+import { httpTracing } from './platform/observability/http-tracing';
+import { METRICS } from './platform/observability/metrics.providers';
 
 /** Builds the HTTP application; main.ts and the API tests share it. */
 export async function createApp(config: AppConfig, options: { logger?: false; logDestination?: DestinationStream } = {}): Promise<NestExpressApplication> {

@@ -1,4 +1,4 @@
-import type { CommandDeclaration } from './commands/command-declaration';
+import type { CommandDeclaration } from './platform/commands/command-declaration';
 import { CONSENT_COMMANDS } from './consents/consents.commands';
 import { CONTACT_COMMANDS } from './contacts/contacts.commands';
 import { COORDINATION_COMMANDS } from './coordination/coordination.commands';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { startTracing } from '@samhandling/observability';
-import { loadConfig } from './config/app-config';
+import { loadConfig } from './platform/config/app-config';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureLocalKeyPair, mintToken } from '../../../apps/api/src/auth/local-keys';
+import { ensureLocalKeyPair, mintToken } from '../../../apps/api/src/platform/auth/local-keys';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 

@@ -2,8 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Q
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { fhirBundleEntry, fhirBundleParts, renderAccessReportText, toAuditEvent, type AuditRecord } from '@samhandling/audit';
-import { CurrentCaller } from '../auth/auth.guard';
-import type { Caller } from '../auth/token-verifier';
+import { CurrentCaller } from '../platform/auth/auth.guard';
+import type { Caller } from '../platform/auth/token-verifier';
 import { AccessReportQueryDto, BreakGlassQueueDto, DisclosureQueryDto, ExportQueryDto, PostponementDto, ReviewDto } from './audit.dto';
 import { AuditService } from './audit.service';
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { DATA_CATEGORIES, type DataCategory } from '@samhandling/domain';
 import { DISCLOSURE_KINDS, type DisclosureKind } from '@samhandling/audit';
-import { DATE_OR_DATE_TIME, IsDateOrDateTime, IsWholeNumber } from '../http/formats';
+import { DATE_OR_DATE_TIME, IsDateOrDateTime, IsWholeNumber } from '../platform/http/formats';
 
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 /** `paa-13b-1-7`, `legal:paa-13b-1-7@2026-01`, `consent:<id>` or `referral:<id>`. */

@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { AuditTrail, DisclosureLog } from '@samhandling/audit';
 import type { SqlEventStore } from '@samhandling/event-store';
-import { EVENT_STORE } from '../store/store.module';
+import { EVENT_STORE } from '../platform/store/store.module';
 import { AuditService } from './audit.service';
 
 export const auditProviders: Provider[] = [

@@ -3,7 +3,7 @@ import { AuditTrail, buildAccessReport, DisclosureLog, type AccessReport, type A
 import { LegalBasisCatalog } from '@samhandling/policy';
 import type { ConsentRegistry, PersonOverview, ProjectionRuntime } from '@samhandling/projections';
 import { PROJECTIONS } from '../reads/reads.providers';
-import type { Caller } from '../auth/token-verifier';
+import type { Caller } from '../platform/auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
 import type { BreakGlassQueueDto, DisclosureFiltersDto, DisclosureQueryDto, PostponementDto, ReviewDto } from './audit.dto';
 import { officerScope } from './officer-scope';

@@ -1,6 +1,6 @@
 import { ForbiddenException } from '@nestjs/common';
 import type { AuditScope } from '@samhandling/audit';
-import type { Caller } from '../auth/token-verifier';
+import type { Caller } from '../platform/auth/token-verifier';
 import type { AgencyDirectory } from '@samhandling/config';
 
 export const PRIVACY_OFFICER = 'privacy-officer';

@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { DataDirInUseError, openEventStore, type SqlEventStore } from '@samhandling/event-store';
 import { ProjectionRuntime } from '@samhandling/projections';
 import { SCHEMA_MIGRATIONS } from '@samhandling/schema';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../platform/config/app-config';
 import { API_PROJECTIONS } from '../reads/api-projections';
 import { EXIT, UsageError, type CliIo } from './cli-io';
 

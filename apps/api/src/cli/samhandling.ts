@@ -5,7 +5,7 @@
  * mean the same here as for the server.
  */
 import { Command, CommanderError } from 'commander';
-import { loadConfig, type AppConfig } from '../config/app-config';
+import { loadConfig, type AppConfig } from '../platform/config/app-config';
 import { runAuditCli } from './audit';
 import { USAGE as AUDIT_USAGE } from './audit-args';
 import { agenciesCheck, catalogCheck } from './checks.command';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { AgencyDirectory } from '@samhandling/config';
-import { ensureLocalKeyPair, localKeyFile, mintToken } from '../auth/local-keys';
-import type { AppConfig } from '../config/app-config';
+import { ensureLocalKeyPair, localKeyFile, mintToken } from '../platform/auth/local-keys';
+import type { AppConfig } from '../platform/config/app-config';
 import { UsageError, type CliIo } from './cli-io';
 
 export interface TokenOptions {

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import type { ConsentRecipient } from '@samhandling/domain';
-import { ConsentCommandMessage, metadataOf, plain } from '../commands/command-message';
-import { declareCommand } from '../commands/command-declaration';
-import { IsDateOrDateTime } from '../http/formats';
+import { ConsentCommandMessage, metadataOf, plain } from '../platform/commands/command-message';
+import { declareCommand } from '../platform/commands/command-declaration';
+import { IsDateOrDateTime } from '../platform/http/formats';
 import { ConfirmConsentDto, GiveConsentDto, RejectConsentDto, WithdrawConsentDto } from './consents.dto';
 
 /**

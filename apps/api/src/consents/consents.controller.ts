@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentCaller } from '../auth/auth.guard';
-import type { Caller } from '../auth/token-verifier';
+import { CurrentCaller } from '../platform/auth/auth.guard';
+import type { Caller } from '../platform/auth/token-verifier';
 import { PendingConsentsQueryDto } from './consents.dto';
 import { PendingConsents } from './pending-consents';
 

@@ -5,7 +5,7 @@ import {
   Validate, ValidateNested, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface,
 } from 'class-validator';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, type AgencyKind, type DataCategory, type Purpose } from '@samhandling/domain';
-import { IsDateOrDateTime, IsWholeNumber } from '../http/formats';
+import { IsDateOrDateTime, IsWholeNumber } from '../platform/http/formats';
 
 export class GrantorDto {
   @ApiProperty({ enum: ['self', 'guardian', 'representative'] }) @IsIn(['self', 'guardian', 'representative']) kind: 'self' | 'guardian' | 'representative';

@@ -1,5 +1,5 @@
-import { ContactCommandMessage, metadataOf, plain } from '../commands/command-message';
-import { declareCommand } from '../commands/command-declaration';
+import { ContactCommandMessage, metadataOf, plain } from '../platform/commands/command-message';
+import { declareCommand } from '../platform/commands/command-declaration';
 import { RecordContactDto } from './contacts.dto';
 
 export const CONTACT_COMMANDS = [

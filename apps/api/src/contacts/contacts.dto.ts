@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { CONTACT_CHANNELS, DATA_CATEGORIES, type ContactChannel, type DataCategory } from '@samhandling/domain';
-import { IsDateOrDateTime } from '../http/formats';
+import { IsDateOrDateTime } from '../platform/http/formats';
 
 export class RecordContactDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() contactId: string;

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { metadataOf, plain, SubjectCommandMessage } from '../commands/command-message';
-import { declareCommand } from '../commands/command-declaration';
-import { SharingBasisDto, toSharingBasis } from '../http/sharing-basis.dto';
+import { metadataOf, plain, SubjectCommandMessage } from '../platform/commands/command-message';
+import { declareCommand } from '../platform/commands/command-declaration';
+import { SharingBasisDto, toSharingBasis } from '../platform/http/sharing-basis.dto';
 
 /**
  * Coordination: one service the person can turn to, designated on the person's consent naming it

@@ -2,8 +2,8 @@ import { Controller, Get, HttpException, HttpStatus, Inject, Query, Req } from '
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { FeedPage, FeedStore } from '@samhandling/messaging';
-import { CurrentCaller } from '../auth/auth.guard';
-import type { Caller } from '../auth/token-verifier';
+import { CurrentCaller } from '../platform/auth/auth.guard';
+import type { Caller } from '../platform/auth/token-verifier';
 import { FeedQueryDto } from './feed.dto';
 import { FEED_STORE } from './feed.providers';
 import { WaitingSlots } from './waiting-slots';

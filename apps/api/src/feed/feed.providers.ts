@@ -3,10 +3,10 @@ import { DisclosureLog } from '@samhandling/audit';
 import { errorSummary, type SqlEventStore } from '@samhandling/event-store';
 import { FeedStore, PgRelayLock, Relay } from '@samhandling/messaging';
 import { loadCatalog } from '@samhandling/policy';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { AgencyDirectory } from '@samhandling/config';
-import { EVENT_STORE } from '../store/store.module';
-import { METRICS } from '../observability/metrics.providers';
+import { EVENT_STORE } from '../platform/store/store.module';
+import { METRICS } from '../platform/observability/metrics.providers';
 import type { Metrics } from '@samhandling/observability';
 
 export const FEED_STORE = Symbol('FEED_STORE');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, referralDecider, referralStream, type EscalateReferral } from '@samhandling/domain';
 import { errorSummary, type EventStore } from '@samhandling/event-store';
 import type { DueDeadline, ReferralDeadlineQueries } from '@samhandling/projections';
-import { handleCommand } from '../commands/handle-command';
+import { handleCommand } from '../platform/commands/handle-command';
 
 /** The agency and actor escalations are recorded under: the platform itself, not an agency. */
 export const SCHEDULER_AGENCY = 'samhandling';

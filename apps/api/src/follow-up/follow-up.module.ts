@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { SqlEventStore } from '@samhandling/event-store';
 import { ReferralDeadlineQueries, type ProjectionRuntime } from '@samhandling/projections';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { PROJECTIONS } from '../reads/reads.providers';
-import { EVENT_STORE } from '../store/store.module';
-import { METRICS } from '../observability/metrics.providers';
+import { EVENT_STORE } from '../platform/store/store.module';
+import { METRICS } from '../platform/observability/metrics.providers';
 import type { Metrics } from '@samhandling/observability';
 import { DeadlineScheduler } from './deadline-scheduler';
 

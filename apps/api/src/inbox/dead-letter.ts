@@ -1,6 +1,6 @@
 import { Partitioners, type IHeaders, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import { deadLetterTopic } from '@samhandling/messaging';
-import type { ErrorBody } from '../http/error.filter';
+import type { ErrorBody } from '../platform/http/error.filter';
 
 /** Header names of a dead letter; the value is the original message's bytes, unchanged. */
 export const DLQ_HEADERS = {

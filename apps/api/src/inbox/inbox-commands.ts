@@ -1,9 +1,9 @@
 import type { Type } from '@nestjs/common';
 import { COMMANDS } from '../command-catalog';
-import { pathParams, type BusMessage, type CommandDeclaration, type Params } from '../commands/command-declaration';
-import type { CommandContext } from '../commands/handle-command';
+import { pathParams, type BusMessage, type CommandDeclaration, type Params } from '../platform/commands/command-declaration';
+import type { CommandContext } from '../platform/commands/handle-command';
 
-export type { BusMessage } from '../commands/command-declaration';
+export type { BusMessage } from '../platform/commands/command-declaration';
 
 /**
  * One inbox command, made from the command's declaration: the ids its HTTP twin takes from the

@@ -4,10 +4,10 @@ import { KafkaJSError, type Consumer, type EachMessagePayload, type Kafka, type 
 import { notFound } from '@samhandling/domain';
 import { errorSummary, isStoreOutage } from '@samhandling/event-store';
 import { deadLetterTopic, ensureTopics, inboxAgency, inboxTopic } from '@samhandling/messaging';
-import type { CommandResult } from '../commands/handle-command';
-import { describeError, type ErrorBody } from '../http/error.filter';
+import type { CommandResult } from '../platform/commands/handle-command';
+import { describeError, type ErrorBody } from '../platform/http/error.filter';
 import { DeadLetterWriter, type DeadLetter } from './dead-letter';
-import { withCorrelation } from '../observability/logging';
+import { withCorrelation } from '../platform/observability/logging';
 import type { BusMessage } from './inbox-commands';
 import { correlationIdOf, messageIdOf, parseInboxMessage, toBusMessage } from './inbox-message';
 

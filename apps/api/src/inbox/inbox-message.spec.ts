@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { validationPipe } from '../app.module';
 import { contactBody, consentBody, referralBody, subjectBody } from '../testing/api-harness';
-import { ReReferralMessage, SubjectCommandMessage } from '../commands/command-message';
-import { describeError } from '../http/error.filter';
+import { ReReferralMessage, SubjectCommandMessage } from '../platform/commands/command-message';
+import { describeError } from '../platform/http/error.filter';
 import { COMMANDS } from '../command-catalog';
-import { writerOf } from '../commands/command-declaration';
+import { writerOf } from '../platform/commands/command-declaration';
 import { INBOX_COMMANDS } from './inbox-commands';
 import { messageIdOf, parseInboxMessage, toBusMessage } from './inbox-message';
 

@@ -2,8 +2,8 @@ import { BadRequestException, HttpException, ParseUUIDPipe, type PipeTransform }
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@samhandling/audit';
 import { invalid } from '@samhandling/domain';
-import type { CommandContext } from '../commands/handle-command';
-import { refuseHostileInput } from '../http/hostile-input';
+import type { CommandContext } from '../platform/commands/handle-command';
+import { refuseHostileInput } from '../platform/http/hostile-input';
 import { INBOX_COMMANDS, type BusMessage, type InboxCommand } from './inbox-commands';
 
 /**

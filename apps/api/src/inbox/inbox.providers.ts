@@ -3,11 +3,11 @@ import { CommandBus } from '@nestjs/cqrs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorSummary } from '@samhandling/event-store';
 import { createKafka } from '@samhandling/messaging';
-import type { CommandResult } from '../commands/handle-command';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { CommandResult } from '../platform/commands/handle-command';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { AgencyDirectory } from '@samhandling/config';
 import { InboxConsumer, type InboxOutcome } from './inbox-consumer';
-import { METRICS } from '../observability/metrics.providers';
+import { METRICS } from '../platform/observability/metrics.providers';
 import type { Metrics } from '@samhandling/observability';
 
 export const INBOX_VALIDATION = Symbol('INBOX_VALIDATION');

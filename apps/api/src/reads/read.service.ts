@@ -4,7 +4,7 @@ import type { DataCategory, Purpose } from '@samhandling/domain';
 import { disclosureId, DisclosureLog, type Disclosure } from '@samhandling/audit';
 import { AgencyPolicy, basisKey, initialSubjectPolicyState, LegalBasisCatalog, type Basis, type SubjectPolicyState } from '@samhandling/policy';
 import type { BoardReferral, ConsentRegistry, ContactHistory, PersonOverview, ProjectionRuntime, ReferralBoard } from '@samhandling/projections';
-import type { Caller } from '../auth/token-verifier';
+import type { Caller } from '../platform/auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
 import { Disclosing, describe, strongestDenial } from './disclose-items';
 import { PROJECTIONS } from './reads.providers';

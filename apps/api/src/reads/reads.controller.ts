@@ -2,8 +2,8 @@ import { BadRequestException, Controller, Get, Headers, Param, ParseUUIDPipe, Qu
 import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PURPOSES, type Purpose } from '@samhandling/domain';
 import { JUSTIFICATION_MAX_LENGTH, JUSTIFICATION_MIN_LENGTH } from '@samhandling/policy';
-import { CurrentCaller } from '../auth/auth.guard';
-import type { Caller } from '../auth/token-verifier';
+import { CurrentCaller } from '../platform/auth/auth.guard';
+import type { Caller } from '../platform/auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
 import { DecisionQueryDto } from './decision-query.dto';
 import { READABLE_PROJECTIONS, ReadService, type ReadableProjection } from './read.service';

@@ -4,9 +4,9 @@ import type { SqlEventStore } from '@samhandling/event-store';
 import { loadCatalog, LegalBasisCatalog } from '@samhandling/policy';
 import { ProjectionRuntime } from '@samhandling/projections';
 import { API_PROJECTIONS } from './api-projections';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { EVENT_STORE } from '../store/store.module';
-import { PROJECTIONS } from '../store/projections.token';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
+import { EVENT_STORE } from '../platform/store/store.module';
+import { PROJECTIONS } from '../platform/store/projections.token';
 
 export { PROJECTIONS };
 

@@ -1,8 +1,8 @@
 import type { ReferralCommand } from '@samhandling/domain';
-import { metadataOf, plain, ReferralCommandMessage, ReReferralMessage } from '../commands/command-message';
-import { declareCommand } from '../commands/command-declaration';
-import type { CommandContext } from '../commands/handle-command';
-import { toSharingBasis } from '../http/sharing-basis.dto';
+import { metadataOf, plain, ReferralCommandMessage, ReReferralMessage } from '../platform/commands/command-message';
+import { declareCommand } from '../platform/commands/command-declaration';
+import type { CommandContext } from '../platform/commands/handle-command';
+import { toSharingBasis } from '../platform/http/sharing-basis.dto';
 import { AcceptReferralDto, CompleteReferralDto, DeclineReferralDto, ReReferDto, SendReferralDto } from './referrals.dto';
 
 type Answer = 'AcknowledgeReferral' | 'AcceptReferral' | 'DeclineReferral' | 'CompleteReferral';

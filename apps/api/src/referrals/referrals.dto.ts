@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { DATA_CATEGORIES, REFERRAL_PURPOSES, type DataCategory, type Purpose } from '@samhandling/domain';
-import { SharingBasisDto } from '../http/sharing-basis.dto';
-import { IsDateOrDateTime } from '../http/formats';
+import { SharingBasisDto } from '../platform/http/sharing-basis.dto';
+import { IsDateOrDateTime } from '../platform/http/formats';
 
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 

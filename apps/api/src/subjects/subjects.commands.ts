@@ -1,5 +1,5 @@
-import { metadataOf, plain, SubjectCommandMessage } from '../commands/command-message';
-import { declareCommand } from '../commands/command-declaration';
+import { metadataOf, plain, SubjectCommandMessage } from '../platform/commands/command-message';
+import { declareCommand } from '../platform/commands/command-declaration';
 import { GrantResidenceDto, LinkHouseholdDto, RegisterSubjectDto } from './subjects.dto';
 
 /** The person's own stream: who they are, their residence and household. */

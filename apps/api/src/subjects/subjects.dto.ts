@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { HOUSEHOLD_RELATIONS, type HouseholdRelation } from '@samhandling/domain';
-import { IsDateOrDateTime } from '../http/formats';
+import { IsDateOrDateTime } from '../platform/http/formats';
 
 export class RegisterSubjectDto {
   @ApiProperty({ format: 'uuid', description: 'Chosen by the caller, so a retried registration is recognisable' })

@@ -6,9 +6,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { EventStore, RecordedEvent } from '@samhandling/event-store';
 import { createApp } from '../bootstrap';
-import { loadConfig, type AppConfig } from '../config/app-config';
-import { ensureLocalKeyPair, mintToken, type LocalKeyPair } from '../auth/local-keys';
-import { EVENT_STORE } from '../store/store.module';
+import { loadConfig, type AppConfig } from '../platform/config/app-config';
+import { ensureLocalKeyPair, mintToken, type LocalKeyPair } from '../platform/auth/local-keys';
+import { EVENT_STORE } from '../platform/store/store.module';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
-import { mintToken } from '../../auth/local-keys';
+import { mintToken } from '../../platform/auth/local-keys';
 import { consentBody, contactBody, type ApiHarness } from '../../testing/api-harness';
 
 /** A caller of the audit API: a privacy officer of `agency` unless `roles` says otherwise. */

@@ -6,12 +6,12 @@ import request from 'supertest';
 import { referralStream, subjectStream } from '@samhandling/domain';
 import { newEventId, type EventStore, type RecordedEvent } from '@samhandling/event-store';
 import { createApp } from '../../bootstrap';
-import { loadConfig, type AppConfig } from '../../config/app-config';
-import { ensureLocalKeyPair, mintToken } from '../../auth/local-keys';
-import { EVENT_STORE } from '../../store/store.module';
+import { loadConfig, type AppConfig } from '../../platform/config/app-config';
+import { ensureLocalKeyPair, mintToken } from '../../platform/auth/local-keys';
+import { EVENT_STORE } from '../../platform/store/store.module';
 import { subjectBody } from '../../testing/api-harness';
 import { DeadlineSchedulerHost } from '../follow-up.module';
-import type { SchedulerConfig } from '../../config/scheduler-config';
+import type { SchedulerConfig } from '../../platform/config/scheduler-config';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..', '..');
 

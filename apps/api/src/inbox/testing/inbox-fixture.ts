@@ -7,7 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { createKafka, deadLetterTopic, inboxTopic } from '@samhandling/messaging';
 import { createApp } from '../../bootstrap';
-import { loadConfig, type AppConfig } from '../../config/app-config';
+import { loadConfig, type AppConfig } from '../../platform/config/app-config';
 import { InProcessInbox } from '../inbox.providers';
 import type { InboxOutcome } from '../inbox-consumer';
 

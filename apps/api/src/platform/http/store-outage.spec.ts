@@ -1,9 +1,9 @@
-import { auditClient } from '../audit/testing/audit-scenario';
-import { refusalOf } from '../inbox/inbox-consumer';
-import { ApiHarness, subjectBody } from '../testing/api-harness';
-import { captureLogs } from '../testing/capture-logs';
+import { auditClient } from '../../audit/testing/audit-scenario';
+import { refusalOf } from '../../inbox/inbox-consumer';
+import { ApiHarness, subjectBody } from '../../testing/api-harness';
+import { captureLogs } from '../../testing/capture-logs';
 import { StoreOutageMonitor } from './store-outage';
-import { until } from '../follow-up/testing/restartable-api';
+import { until } from '../../follow-up/testing/restartable-api';
 
 describe('a database outage (the embedded store closed under a running API)', () => {
   let api: ApiHarness;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiHarness, consentBody, contactBody, referralBody } from '../testing/api-harness';
+import { ApiHarness, consentBody, contactBody, referralBody } from '../../testing/api-harness';
 
 /**
  * A person's journey through the API with logging on at debug level: every line is JSON with a

@@ -3,7 +3,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { startTracing } from '@samhandling/observability';
-import { ApiHarness, consentBody, contactBody } from '../testing/api-harness';
+import { ApiHarness, consentBody, contactBody } from '../../testing/api-harness';
 
 /**
  * Traces across HTTP → command → append → relay (→ Kafka), exported to memory: the relay's

@@ -1,4 +1,4 @@
-import { ApiHarness, contactBody } from '../testing/api-harness';
+import { ApiHarness, contactBody } from '../../testing/api-harness';
 
 describe('security and cache headers (API over PGlite)', () => {
   let api: ApiHarness;

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { appliedMigrations, migrateSchema, PgliteSqlClient } from '@samhandling/event-store';
 import { LATEST_SCHEMA_VERSION, SCHEMA_MIGRATIONS } from '@samhandling/schema';
-import { createApp } from '../bootstrap';
+import { createApp } from '../../bootstrap';
 import { loadConfig, type AppConfig } from '../config/app-config';
 
-const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
+const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..', '..');
 
 describe('the API and the schema version', () => {
   jest.setTimeout(60_000);

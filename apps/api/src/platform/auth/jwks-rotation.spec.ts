@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
 import { loadConfig } from '../config/app-config';
-import { ApiHarness, subjectBody } from '../testing/api-harness';
+import { ApiHarness, subjectBody } from '../../testing/api-harness';
 
 /**
  * The identity-provider contract of docs/identity-provider.md, against a JWKS endpoint this test

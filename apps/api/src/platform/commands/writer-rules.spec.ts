@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WRITER_RULES } from '@samhandling/policy';
-import { ApiHarness, consentBody, contactBody, referralBody, subjectBody } from '../testing/api-harness';
+import { ApiHarness, consentBody, contactBody, referralBody, subjectBody } from '../../testing/api-harness';
 
 /**
  * The writer-rule table (libs/policy writer-rules) as users meet it over HTTP: for every command,

@@ -1,9 +1,9 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { PgSqlClient } from '@samhandling/event-store';
-import { postgresUrl, uniqueSchema } from '../../../../libs/testing/src/services';
-import { captureLogs } from '../testing/capture-logs';
-import { RestartableApi, until, type ApiInstance } from '../follow-up/testing/restartable-api';
-import { subjectBody } from '../testing/api-harness';
+import { postgresUrl, uniqueSchema } from '../../../../../libs/testing/src/services';
+import { captureLogs } from '../../testing/capture-logs';
+import { RestartableApi, until, type ApiInstance } from '../../follow-up/testing/restartable-api';
+import { subjectBody } from '../../testing/api-harness';
 
 /** A TCP proxy in front of PostgreSQL that can be cut (connections reset, new ones refused) and restored. */
 class CuttableProxy {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DisclosureLog } from '@samhandling/audit';
 import { PgliteSqlClient, PgSqlClient, type SqlClient, type SqlEventStore } from '@samhandling/event-store';
-import { postgresUrl, uniqueSchema } from '../../../../libs/testing/src/services';
-import { ApiHarness, consentBody, contactBody } from '../testing/api-harness';
+import { postgresUrl, uniqueSchema } from '../../../../../libs/testing/src/services';
+import { ApiHarness, consentBody, contactBody } from '../../testing/api-harness';
 
 /**
  * The README's backup and restore, done as an operator would, on both stores: the API stops with

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Response } from 'supertest';
-import { auditClient } from '../audit/testing/audit-scenario';
-import { ApiHarness, consentBody, contactBody, subjectBody } from '../testing/api-harness';
+import { auditClient } from '../../audit/testing/audit-scenario';
+import { ApiHarness, consentBody, contactBody, subjectBody } from '../../testing/api-harness';
 
 /**
  * Inputs a new user (or an attacker) sends that used to answer 500: each is now a coded 4xx, and

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlEventStore } from '@samhandling/event-store';
-import { ApiHarness, consentBody, contactBody } from '../testing/api-harness';
+import { ApiHarness, consentBody, contactBody } from '../../testing/api-harness';
 
 /** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {

@@ -1,4 +1,4 @@
-import { ApiHarness } from '../testing/api-harness';
+import { ApiHarness } from '../../testing/api-harness';
 import { loadConfig } from '../config/app-config';
 
 const LIMIT = 5;
