@@ -1,54 +1,16 @@
-import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
-import { consentStatusAt, recipientCovers, type AgencyKind, type DataCategory, type Purpose } from '@samhandling/domain';
+import { createMongoAbility, type MongoAbility } from '@casl/ability';
+import { consentStatusAt, recipientCovers, type AgencyKind, type DataCategory } from '@samhandling/domain';
 import { JUSTIFICATION_MIN_LENGTH, type Basis, type DenialReason } from './basis';
-import { categoriesOf, covers, type LegalBasisCatalog } from './catalog/legal-basis-catalog';
+import { covers, type LegalBasisCatalog } from './catalog/legal-basis-catalog';
 import type { CitedEntry } from './catalog/catalog.types';
-import type { SubjectPolicyState } from './subject-policy-state';
-import { relianceOn, type Reliance } from './consent-reliance';
+import { relianceOn } from './consent-reliance';
+import type { Decision, DisclosableRecord, PolicyRequest } from './agency-policy.types';
+import { COORDINATION_PURPOSES, coordinationRules, identityWithSignal, reliedRules, type Rule } from './agency-policy.rules';
 
-export interface AgencyRef {
-  id: string;
-  kind: AgencyKind;
-  municipality: string | null;
-}
-
-/** Something policy is asked about: one item of a projection, or one event, with its labels. */
-export interface DisclosableRecord {
-  kind: 'identity' | 'residence' | 'household' | 'contact' | 'referral' | 'consent' | 'coordination';
-  subjectId: string;
-  /** Agency that recorded it; it may always see it again. */
-  ownerAgency: string;
-  categories: DataCategory[];
-  referralId?: string;
-  consentId?: string;
-}
-
-export interface Decision {
-  /** Every category of the record may be disclosed. */
-  allowed: boolean;
-  permittedCategories: DataCategory[];
-  /** One basis per permitted category, deduplicated. */
-  bases: Basis[];
-  denial?: DenialReason;
-  reviewRequired: boolean;
-}
-
-export interface PolicyRequest {
-  requester: AgencyRef;
-  state: SubjectPolicyState;
-  purpose: Purpose;
-  /** The instant the disclosure happens at (event time when replaying the log). */
-  at: string;
-  /** Pull reads are the recipient's initiative; push, referral and notice are the discloser's. */
-  initiative: 'discloser' | 'recipient';
-  /** A written justification opens break-glass entries (justificationRequired), for review. */
-  justification?: string;
-  /** The agency directory: conditions on the discloser's kind become conditions on agency ids. */
-  agencies: readonly AgencyRef[];
-}
+export type { AgencyRef, DisclosableRecord, Decision, PolicyRequest } from './agency-policy.types';
+export { COORDINATION_CATEGORIES, COORDINATION_PURPOSES } from './agency-policy.rules';
 
 type Ability = MongoAbility;
-type Rule = RawRuleOf<Ability>;
 const ALL_FIELDS = undefined;
 
 /**
@@ -155,57 +117,4 @@ export class AgencyPolicy {
     if (denial) decision.denial = denial;
     return decision;
   }
-}
-
-/**
- * An entry that opens on a signal (requiresCategory: the duty to notify child welfare of a
- * concern) lets the recipient know whom the signal is about: once an agency the entry lets
- * disclose has recorded something carrying the signal, the person's identity record (held by such
- * an agency) may be read on the same entry — if the entry lists identity. Without a signal, nothing.
- */
-function identityWithSignal(e: CitedEntry, state: SubjectPolicyState, from: string[] | undefined, reason: string): Rule[] {
-  if (!e.requiresCategory || (e.categories !== '*' && !e.categories.includes('identity'))) return [];
-  const raisers = Object.keys(state.raised?.[e.requiresCategory] ?? {});
-  if (!raisers.some((a) => from === undefined || from.includes(a))) return [];
-  return [{ action: 'read', subject: 'Record', fields: ['identity'], conditions: { kind: 'identity', ...(from ? { ownerAgency: { $in: from } } : {}) }, reason }];
-}
-
-/** What a coordinator sees on its designation alone: that contacts and referrals exist, never their content. */
-export const COORDINATION_CATEGORIES: readonly DataCategory[] = ['contact_log', 'referral'];
-/** ...and only to coordinate and follow up, not for its own casework. */
-export const COORDINATION_PURPOSES: readonly Purpose[] = ['coordination', 'follow_up'];
-
-/**
- * A consent's rules for the records of the disclosers that can rely on it: every category it
- * names for its recorder and those that confirmed it; the categories its evidence suffices for
- * for every other discloser but those that rejected it.
- */
-function reliedRules(categories: readonly DataCategory[], reliance: Reliance, reason: string): Rule[] {
-  const rules: Rule[] = [{ action: 'read', subject: 'Record', fields: [...categories], conditions: { ownerAgency: { $in: [...reliance.reliers] } }, reason }];
-  if (reliance.assured.length > 0) {
-    const conditions = reliance.rejecters.length > 0 ? { conditions: { ownerAgency: { $nin: [...reliance.rejecters] } } } : {};
-    rules.push({ action: 'read', subject: 'Record', fields: [...reliance.assured], ...conditions, reason });
-  }
-  return rules;
-}
-
-/**
- * The designated coordinator's metadata rules, while its designation holds: a designation on
- * consent ends when that consent is withdrawn or expires (or names another agency), and reaches
- * only the records of disclosers that can rely on that consent; one on a legal basis needs that
- * entry in force for the coordinator's kind.
- */
-function coordinationRules(catalog: LegalBasisCatalog, state: SubjectPolicyState, me: AgencyRef, at: string, agencies: readonly AgencyRef[]): Rule[] {
-  const designation = state.coordinator;
-  if (!designation || designation.agency !== me.id) return [];
-  const basis = designation.basis;
-  const reason = JSON.stringify({ kind: 'coordination', agency: me.id, designationBasis: basis } satisfies Basis);
-  if (basis.kind === 'consent') {
-    const consent = state.consent.consents[basis.consentId];
-    if (!consent || consent.decision !== 'permit' || consentStatusAt(consent, at) !== 'active') return [];
-    if (!consent.recipients.some((r) => recipientCovers(r, me.id, me.kind))) return [];
-    return reliedRules(COORDINATION_CATEGORIES, relianceOn({ ...consent, categories: [...COORDINATION_CATEGORIES] }, catalog, agencies), reason);
-  }
-  if (!catalog.current().some((e) => e.id === basis.entryId && (e.to === '*' || (e.to as AgencyKind[]).includes(me.kind)))) return [];
-  return [{ action: 'read', subject: 'Record', fields: [...COORDINATION_CATEGORIES], reason }];
 }

@@ -1,36 +1,14 @@
-import { DisclosureLog, type DisclosureChannel } from '@samhandling/audit';
-import { errorSummary, SqlCheckpointStore, subscribeToAll, type RecordedEvent, type SqlEventStore, type Subscription } from '@samhandling/event-store';
-import type { AgencyRef, LegalBasisCatalog } from '@samhandling/policy';
+import type { DisclosureChannel } from '@samhandling/audit';
+import { errorSummary, SqlCheckpointStore, subscribeToAll, type RecordedEvent, type Subscription } from '@samhandling/event-store';
+import { carryEventTraces, deliverBatch } from './batch-delivery';
 import { planInSlices, type BatchPlan } from './batch-plan';
 import { registrationsFor, type Registrations } from './identity-with-concern';
-import type { Delivery, FeedStore } from './feed-store';
-import { activeTraceparent, contextFromTraceparent, SpanKind, trace, tracer } from '@samhandling/observability';
-import type { Span } from '@opentelemetry/api';
 import type { DeliverySink } from './kafka-sink';
 import { PolicyTracker } from './policy-tracker';
 import { Recipients } from './recipients';
-import type { RelayLock } from './relay-lock';
+import type { RelayOptions } from './relay.types';
 
-export interface RelayOptions {
-  store: SqlEventStore;
-  catalog: LegalBasisCatalog;
-  /** The agency directory: every agency is a possible recipient. */
-  agencies: readonly AgencyRef[];
-  disclosureLog: DisclosureLog;
-  feed: FeedStore;
-  /** Beyond the feed, which is always written. */
-  sinks?: DeliverySink[];
-  /** Channel named in disclosure records; 'kafka' when a Kafka sink is given, else 'feed'. */
-  channel?: DisclosureChannel;
-  checkpointName?: string;
-  batchSize?: number;
-  lock?: RelayLock;
-  log?: (message: string) => void;
-  /** Batches in hand at once (decided, recorded, delivering); 1 runs them strictly one after another. */
-  inFlight?: number;
-  /** After each batch's checkpoint is stored (tests, benchmarks, metrics). */
-  onBatch?: (plan: BatchPlan) => void;
-}
+export type { RelayOptions } from './relay.types';
 
 /**
  * Push: tails the global log from its checkpoint, folds policy facts in the same pass, decides
@@ -131,12 +109,7 @@ export class Relay {
     const registrations = await this.registrationsFor(events);
     if (!registrations) return;
     const plan = await planInSlices(events, { tracker: this.tracker, recipients: this.recipients, agencies: this.options.agencies, channel: this.channel, registrations });
-    // Each delivery starts with the trace its event was appended in (kept in the event's metadata).
-    const traces = new Map(events.map((e) => [e.id, (e.metadata as { traceparent?: unknown }).traceparent]));
-    for (const d of plan.deliveries) {
-      const traceparent = traces.get(d.eventId);
-      if (typeof traceparent === 'string') d.traceparent = traceparent;
-    }
+    carryEventTraces(events, plan);
     for (const skipped of plan.undecided) this.log(`event ${skipped.eventId} at ${skipped.position} could not be decided, so it goes to no one: ${skipped.reason}`);
     const recorded = this.recorded.then(() => this.retry(plan, 'recording', () => this.record(plan)));
     const delivered = Promise.all([recorded, this.delivered]).then(() => this.retry(plan, 'delivery', () => this.deliver(plan)));
@@ -178,45 +151,8 @@ export class Relay {
     });
   }
 
-  private async deliver(plan: BatchPlan): Promise<void> {
-    if (plan.deliveries.length === 0) return;
-    const spans = this.deliverySpans(plan);
-    try {
-      await this.deliverToSinks(plan);
-    } finally {
-      for (const span of spans) span.end();
-    }
-  }
-
-  /**
-   * One producer span per event delivered, continuing the trace its command ran in (the
-   * traceparent kept in the event's metadata): HTTP → command → append → relay → Kafka in one
-   * trace. Each delivery carries its span's context to Kafka as the `traceparent` header.
-   */
-  private deliverySpans(plan: BatchPlan): Span[] {
-    const byEvent = new Map<string, Delivery[]>();
-    for (const d of plan.deliveries) byEvent.set(d.eventId, [...(byEvent.get(d.eventId) ?? []), d]);
-    const spans: Span[] = [];
-    for (const [, deliveries] of byEvent) {
-      const origin = deliveries[0].traceparent;
-      if (!origin) continue;
-      const span = tracer().startSpan('relay.deliver', { kind: SpanKind.PRODUCER, attributes: { 'samhandling.deliveries': deliveries.length, 'samhandling.position': deliveries[0].position, 'messaging.system': this.channel } }, contextFromTraceparent(origin));
-      const traceparent = activeTraceparent(trace.setSpan(contextFromTraceparent(origin), span));
-      for (const d of deliveries) d.traceparent = traceparent;
-      spans.push(span);
-    }
-    return spans;
-  }
-
-  private async deliverToSinks(plan: BatchPlan): Promise<void> {
-    for (const sink of this.sinks) {
-      try {
-        await sink.deliver(plan.deliveries);
-      } catch (error) {
-        await sink.recover?.().catch((e) => this.log(`${sink.name} did not recover yet: ${message(e)}`));
-        throw new Error(`${sink.name}: ${message(error)}`);
-      }
-    }
+  private deliver(plan: BatchPlan): Promise<void> {
+    return deliverBatch(plan, this.sinks, this.channel, (text) => this.log(text));
   }
 
   private finished(plan: BatchPlan): void {

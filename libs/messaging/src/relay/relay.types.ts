@@ -1,0 +1,28 @@
+import type { DisclosureChannel, DisclosureLog } from '@samhandling/audit';
+import type { SqlEventStore } from '@samhandling/event-store';
+import type { AgencyRef, LegalBasisCatalog } from '@samhandling/policy';
+import type { BatchPlan } from './batch-plan';
+import type { FeedStore } from './feed-store';
+import type { DeliverySink } from './kafka-sink';
+import type { RelayLock } from './relay-lock';
+
+export interface RelayOptions {
+  store: SqlEventStore;
+  catalog: LegalBasisCatalog;
+  /** The agency directory: every agency is a possible recipient. */
+  agencies: readonly AgencyRef[];
+  disclosureLog: DisclosureLog;
+  feed: FeedStore;
+  /** Beyond the feed, which is always written. */
+  sinks?: DeliverySink[];
+  /** Channel named in disclosure records; 'kafka' when a Kafka sink is given, else 'feed'. */
+  channel?: DisclosureChannel;
+  checkpointName?: string;
+  batchSize?: number;
+  lock?: RelayLock;
+  log?: (message: string) => void;
+  /** Batches in hand at once (decided, recorded, delivering); 1 runs them strictly one after another. */
+  inFlight?: number;
+  /** After each batch's checkpoint is stored (tests, benchmarks, metrics). */
+  onBatch?: (plan: BatchPlan) => void;
+}
