@@ -7,7 +7,7 @@ const HEADER = [
   ' event data schemas from libs/domain/src/<feature>/<feature>.schemas.ts, topics from libs/messaging/src/topics.ts.',
 ].join('\n');
 
-/** A collection of scalars short enough for one line is written `{ a: 1 }` / `[a, b]`, as a person would. */
+/** A list of scalars is written `[ a, b ]`, and a map of scalars short enough for one line `{ a: 1 }`, as a person would. */
 const SHORT = 100;
 
 /** docs/asyncapi.yaml as `npm run asyncapi` writes it. */
@@ -19,7 +19,7 @@ export function asyncApiYaml(): string {
     Collection(_, node) {
       const items = isMap(node) ? node.items.map((pair) => pair.value) : isSeq(node) ? node.items : [];
       if (items.length > 0 && items.every((item) => isScalar(item) && !String(item.value).includes('\n'))) {
-        node.flow = JSON.stringify(node.toJSON()).length <= SHORT;
+        node.flow = isSeq(node) || JSON.stringify(node.toJSON()).length <= SHORT;
       }
     },
   });
