@@ -1,7 +1,7 @@
 import type { JsonSchema } from '@samhandling/domain';
 import { COMMANDS } from '../command-catalog';
-import { pathParams, type CommandDeclaration } from '../commands/command-declaration';
-import { SharingBasisDto } from '../http/sharing-basis.dto';
+import { pathParams, type CommandDeclaration } from '../platform/commands/command-declaration';
+import { SharingBasisDto } from '../platform/http/sharing-basis.dto';
 import { dtoSchema, type Named } from './dto-schema';
 import { INBOX_NOTES } from './inbox-notes';
 import { SCHEMAS } from './schemas';

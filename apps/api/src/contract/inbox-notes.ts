@@ -1,4 +1,3 @@
-import type { WrittenCommand } from '@samhandling/policy';
 import { lines } from './text';
 
 /** What an inbox message needs said beyond its command's declaration: who sends it, inbox-only names, an example. */
@@ -9,7 +8,7 @@ export interface InboxNote {
   examples?: readonly object[];
 }
 
-export const INBOX_NOTES: Partial<Readonly<Record<WrittenCommand, InboxNote>>> = {
+export const INBOX_NOTES: Readonly<Record<string, InboxNote | undefined>> = {
   GrantResidence: { audience: 'national authorities' },
   RecordContact: {
     examples: [{

@@ -2,7 +2,7 @@ import {
   AGENCY_KINDS, CONTACT_CHANNELS, DATA_CATEGORIES, HOUSEHOLD_RELATIONS, PURPOSES, SPECIAL_CATEGORIES, type DataSchema, type JsonSchema, type SharedSchema,
 } from '@samhandling/domain';
 import type { DeliveredEvent as Delivered } from '@samhandling/messaging';
-import { DATE_OR_DATE_TIME } from '../http/formats';
+import { DATE_OR_DATE_TIME } from '../platform/http/formats';
 import { DLQ_HEADERS } from '../inbox/dead-letter';
 
 const uuid = { $ref: '#/components/schemas/Uuid' };
