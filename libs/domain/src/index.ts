@@ -1,17 +1,17 @@
 /** The public entry of @samhandling/domain: other libs and apps import from here only. */
-import type { ConsentCommand } from './consent/consent.commands';
-import type { ConsentEvent } from './consent/consent.events';
-import type { ContactCommand } from './contact/contact.commands';
-import type { ContactEvent } from './contact/contact.events';
-import type { ReferralCommand } from './referral/referral.commands';
-import type { ReferralEvent } from './referral/referral.events';
-import type { SubjectCommand } from './subject/subject.commands';
-import type { SubjectEvent } from './subject/subject.events';
+import type { ConsentCommand } from './consents/consent.commands';
+import type { ConsentEvent } from './consents/consent.events';
+import type { ContactCommand } from './contacts/contact.commands';
+import type { ContactEvent } from './contacts/contact.events';
+import type { ReferralCommand } from './referrals/referral.commands';
+import type { ReferralEvent } from './referrals/referral.events';
+import type { SubjectCommand } from './subjects/subject.commands';
+import type { SubjectEvent } from './subjects/subject.events';
 import type { EventSchemas } from './shared/schema';
-import { CONSENT_EVENT_SCHEMAS } from './consent/consent.schemas';
-import { CONTACT_EVENT_SCHEMAS } from './contact/contact.schemas';
-import { REFERRAL_EVENT_SCHEMAS } from './referral/referral.schemas';
-import { SUBJECT_EVENT_SCHEMAS } from './subject/subject.schemas';
+import { CONSENT_EVENT_SCHEMAS } from './consents/consent.schemas';
+import { CONTACT_EVENT_SCHEMAS } from './contacts/contact.schemas';
+import { REFERRAL_EVENT_SCHEMAS } from './referrals/referral.schemas';
+import { SUBJECT_EVENT_SCHEMAS } from './subjects/subject.schemas';
 
 export * from './shared/decider';
 export * from './shared/errors';
@@ -22,28 +22,28 @@ export * from './shared/sharing-basis';
 export type { DataSchema, EventSchemas, JsonSchema, SharedSchema } from './shared/schema';
 export * from './streams';
 
-export * from './subject/subject.events';
-export * from './subject/subject.schemas';
-export * from './subject/subject.commands';
-export * from './subject/subject.decider';
+export * from './subjects/subject.events';
+export * from './subjects/subject.schemas';
+export * from './subjects/subject.commands';
+export * from './subjects/subject.decider';
 
-export * from './contact/contact.events';
-export * from './contact/contact.schemas';
-export * from './contact/contact.commands';
-export * from './contact/contact.decider';
+export * from './contacts/contact.events';
+export * from './contacts/contact.schemas';
+export * from './contacts/contact.commands';
+export * from './contacts/contact.decider';
 
-export * from './consent/consent.events';
-export * from './consent/consent.schemas';
-export * from './consent/consent.commands';
-export * from './consent/consent.decider';
-export * from './consent/consent-status';
+export * from './consents/consent.events';
+export * from './consents/consent.schemas';
+export * from './consents/consent.commands';
+export * from './consents/consent.decider';
+export * from './consents/consent-status';
 
-export * from './referral/referral.events';
-export * from './referral/referral.schemas';
-export * from './referral/referral.commands';
-export * from './referral/referral.decider';
-export { reReferral, type ReReferral } from './referral/referral.rereferral';
-export { REFERRAL_PURPOSES } from './referral/referral.send';
+export * from './referrals/referral.events';
+export * from './referrals/referral.schemas';
+export * from './referrals/referral.commands';
+export * from './referrals/referral.decider';
+export { reReferral, type ReReferral } from './referrals/referral.rereferral';
+export { REFERRAL_PURPOSES } from './referrals/referral.send';
 
 /** Every event the domain writes; the relay and projections switch on `type`. */
 export type DomainEvent = SubjectEvent | ContactEvent | ConsentEvent | ReferralEvent;

@@ -1,9 +1,9 @@
 import type { DomainEvent } from '@samhandling/domain';
-import { CONSENT_POLICIES } from './consent/consent.policy';
-import { CONTACT_POLICIES } from './contact/contact.policy';
+import { CONSENT_POLICIES } from './consents/consent.policy';
+import { CONTACT_POLICIES } from './contacts/contact.policy';
 import type { EventLabel, EventPolicies, EventPolicy, LabelLookup, LoggedWithMetadata } from './event-policy';
-import { REFERRAL_POLICIES } from './referral/referral.policy';
-import { SUBJECT_POLICIES } from './subject/subject.policy';
+import { REFERRAL_POLICIES } from './referrals/referral.policy';
+import { SUBJECT_POLICIES } from './subjects/subject.policy';
 
 /** Each feature's declarations, collected: a domain event without one fails to compile here or in its feature. */
 const DECLARED: EventPolicies<DomainEvent> = { ...SUBJECT_POLICIES, ...CONTACT_POLICIES, ...CONSENT_POLICIES, ...REFERRAL_POLICIES };

@@ -4,7 +4,7 @@ import { asyncApiDocument } from './asyncapi';
 const HEADER = [
   ' Generated from code by `npm run asyncapi` (apps/api/src/contract/asyncapi.ts): do not edit.',
   ' Inbox messages come from the command declarations (apps/api/src/command-catalog.ts) and their DTOs,',
-  ' event data schemas from libs/domain/src/<feature>/<feature>.schemas.ts, topics from libs/messaging/src/topics.ts.',
+  ' event data schemas from libs/domain/src/<feature>/*.schemas.ts, topics from libs/messaging/src/topics.ts.',
 ].join('\n');
 
 /** A list of scalars is written `[ a, b ]`, and a map of scalars short enough for one line `{ a: 1 }`, as a person would. */

@@ -1,5 +1,5 @@
 import type { CommandMetadata } from '../shared/decider';
-import type { ReferralCommand, SendReferral } from '../referral/referral.commands';
+import type { ReferralCommand, SendReferral } from '../referrals/referral.commands';
 import type {
   ReferralAccepted,
   ReferralAcknowledged,
@@ -8,7 +8,7 @@ import type {
   ReferralDeclined,
   ReferralEscalated,
   ReferralSent,
-} from '../referral/referral.events';
+} from '../referrals/referral.events';
 import { meta } from './metadata';
 
 /** The health service refers a family to child welfare; shared by the referral specs. */

@@ -6,7 +6,7 @@ export type EventRecord = EventLabel;
 
 /**
  * The DisclosableRecord an event is, as its type's declaration in @samhandling/policy labels it
- * (policy/src/<feature>/<feature>.policy.ts). Events the domain does not write (foreign types)
+ * (libs/policy/src/<feature>/*.policy.ts). Events the domain does not write (foreign types)
  * and referral events whose ReferralSent is unknown are not delivered at all. Call after the
  * tracker has applied the event, so consent withdrawals find their consent.
  */
