@@ -12,6 +12,7 @@ import { CONSENT_EVENT_SCHEMAS } from './consents/consent.schemas';
 import { CONTACT_EVENT_SCHEMAS } from './contacts/contact.schemas';
 import { REFERRAL_EVENT_SCHEMAS } from './referrals/referral.schemas';
 import { SUBJECT_EVENT_SCHEMAS } from './subjects/subject.schemas';
+import { COORDINATION_EVENT_SCHEMAS } from './coordination/coordination.schemas';
 
 export * from './shared/decider';
 export * from './shared/errors';
@@ -24,6 +25,7 @@ export * from './streams';
 
 export * from './subjects/subject.events';
 export * from './subjects/subject.schemas';
+export * from './coordination/coordination.schemas';
 export * from './subjects/subject.commands';
 export * from './subjects/subject.decider';
 
@@ -48,5 +50,5 @@ export { REFERRAL_PURPOSES } from './referrals/referral.send';
 /** Every event the domain writes; the relay and projections switch on `type`. */
 export type DomainEvent = SubjectEvent | ContactEvent | ConsentEvent | ReferralEvent;
 /** The data schema of every event type, for the AsyncAPI document. */
-export const EVENT_SCHEMAS = { ...SUBJECT_EVENT_SCHEMAS, ...CONTACT_EVENT_SCHEMAS, ...CONSENT_EVENT_SCHEMAS, ...REFERRAL_EVENT_SCHEMAS } satisfies EventSchemas<DomainEvent>;
+export const EVENT_SCHEMAS = { ...SUBJECT_EVENT_SCHEMAS, ...COORDINATION_EVENT_SCHEMAS, ...CONTACT_EVENT_SCHEMAS, ...CONSENT_EVENT_SCHEMAS, ...REFERRAL_EVENT_SCHEMAS } satisfies EventSchemas<DomainEvent>;
 export type DomainCommand = SubjectCommand | ContactCommand | ConsentCommand | ReferralCommand;

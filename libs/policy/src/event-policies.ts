@@ -1,12 +1,13 @@
 import type { DomainEvent } from '@samhandling/domain';
 import { CONSENT_POLICIES } from './consents/consent.policy';
 import { CONTACT_POLICIES } from './contacts/contact.policy';
+import { COORDINATION_POLICIES } from './coordination/coordination.policy';
 import type { EventLabel, EventPolicies, EventPolicy, LabelLookup, LoggedWithMetadata } from './event-policy';
 import { REFERRAL_POLICIES } from './referrals/referral.policy';
 import { SUBJECT_POLICIES } from './subjects/subject.policy';
 
 /** Each feature's declarations, collected: a domain event without one fails to compile here or in its feature. */
-const DECLARED: EventPolicies<DomainEvent> = { ...SUBJECT_POLICIES, ...CONTACT_POLICIES, ...CONSENT_POLICIES, ...REFERRAL_POLICIES };
+const DECLARED: EventPolicies<DomainEvent> = { ...SUBJECT_POLICIES, ...COORDINATION_POLICIES, ...CONTACT_POLICIES, ...CONSENT_POLICIES, ...REFERRAL_POLICIES };
 
 /** By type, in a Map: a type the domain does not write (foreign, or `constructor`) finds nothing. */
 const BY_TYPE: ReadonlyMap<string, EventPolicy> = new Map<string, EventPolicy>(Object.entries(DECLARED));

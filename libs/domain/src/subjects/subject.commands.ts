@@ -1,5 +1,6 @@
 import type { Command } from '../shared/decider';
-import type { CoordinatorBasis, HouseholdRelation } from './subject.events';
+import type { DesignateCoordinator } from '../coordination/coordination';
+import type { HouseholdRelation } from './subject.events';
 
 export type RegisterSubject = Command<
   'RegisterSubject',
@@ -21,9 +22,6 @@ export type GrantResidence = Command<
 
 export type LinkHousehold = Command<'LinkHousehold', { subjectId: string; memberId: string; relation: HouseholdRelation }>;
 
-export type DesignateCoordinator = Command<
-  'DesignateCoordinator',
-  { subjectId: string; agency: string; caseworker?: string; basis: CoordinatorBasis }
->;
+export type { DesignateCoordinator } from '../coordination/coordination';
 
 export type SubjectCommand = RegisterSubject | GrantResidence | LinkHousehold | DesignateCoordinator;

@@ -1,9 +1,9 @@
 import { fold } from '../shared/decider';
 import { given } from '../testing/given-when-then';
 import { meta } from '../testing/metadata';
-import type { DesignateCoordinator, GrantResidence, LinkHousehold, RegisterSubject } from './subject.commands';
+import type { GrantResidence, LinkHousehold, RegisterSubject } from './subject.commands';
 import { subjectDecider } from './subject.decider';
-import type { ArrivalNotice, CoordinatorDesignated, HouseholdLinked, HouseholdRelation, ResidenceGranted, SubjectRegistered } from './subject.events';
+import type { ArrivalNotice, HouseholdLinked, HouseholdRelation, ResidenceGranted, SubjectRegistered } from './subject.events';
 
 const IMDI = meta({ agency: 'imdi', actor: 'case-officer-7' });
 
@@ -155,72 +155,6 @@ describe('LinkHousehold', () => {
     given(subjectDecider, [registered])
       .when(link({ memberId: 'constructor' }))
       .then([{ ...linked, data: { ...linked.data, memberId: 'constructor' } }]);
-  });
-});
-
-describe('DesignateCoordinator', () => {
-  const REFUGEE = meta({ agency: 'oslo-refugee', actor: 'caseworker-3' });
-  const designate = (data: Partial<DesignateCoordinator['data']> = {}): DesignateCoordinator => ({
-    type: 'DesignateCoordinator',
-    data: { subjectId: 'amina', agency: 'oslo-refugee', caseworker: 'Kari Nordmann', basis: { kind: 'consent', consentId: 'c-1' }, ...data },
-    metadata: REFUGEE,
-  });
-  const designated: CoordinatorDesignated = {
-    type: 'CoordinatorDesignated',
-    data: {
-      subjectId: 'amina', agency: 'oslo-refugee', caseworker: 'Kari Nordmann', basis: { kind: 'consent', consentId: 'c-1' },
-      designatedBy: 'oslo-refugee', designatedAt: '2026-01-10T10:00:00Z',
-    },
-  };
-
-  it('designates the coordinating agency and caseworker, with the basis', () => {
-    given(subjectDecider, [registered]).when(designate()).then([designated]);
-  });
-
-  it('names the coordinator it replaces', () => {
-    given(subjectDecider, [registered, designated])
-      .when(designate({ agency: 'nav-oslo', caseworker: undefined, basis: { kind: 'legal', entryId: 'nav-7' } }))
-      .then([
-        {
-          type: 'CoordinatorDesignated',
-          data: {
-            subjectId: 'amina', agency: 'nav-oslo', basis: { kind: 'legal', entryId: 'nav-7' }, previousAgency: 'oslo-refugee',
-            designatedBy: 'oslo-refugee', designatedAt: '2026-01-10T10:00:00Z',
-          },
-        },
-      ]);
-  });
-
-  it('allows another caseworker at the same agency', () => {
-    given(subjectDecider, [registered, designated])
-      .when(designate({ caseworker: 'Ola' }))
-      .then([{ ...designated, data: { ...designated.data, caseworker: 'Ola' } }]);
-  });
-
-  it('refuses a designation that changes nothing', () => {
-    given(subjectDecider, [registered, designated]).when(designate()).thenThrows('COORDINATOR.UNCHANGED', 'conflict');
-  });
-
-  it('needs a registered subject', () => {
-    given(subjectDecider, []).when(designate()).thenThrows('SUBJECT.NOT_FOUND', 'not_found');
-  });
-
-  it.each([
-    [{ kind: 'consent', consentId: ' ' }],
-    [{ kind: 'legal', entryId: '' }],
-    [{ kind: 'guess' }],
-  ])('refuses basis %j', (basis) => {
-    given(subjectDecider, [registered])
-      .when(designate({ basis: basis as DesignateCoordinator['data']['basis'] }))
-      .thenThrows('COORDINATOR.INVALID_BASIS', 'validation');
-  });
-
-  it('refuses a blank caseworker', () => {
-    given(subjectDecider, [registered]).when(designate({ caseworker: '  ' })).thenThrows('COORDINATOR.BLANK_CASEWORKER', 'validation');
-  });
-
-  it('refuses a blank agency', () => {
-    given(subjectDecider, [registered]).when(designate({ agency: '' })).thenThrows('COORDINATOR.AGENCY_REQUIRED', 'validation');
   });
 });
 

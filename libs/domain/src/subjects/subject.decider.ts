@@ -1,9 +1,8 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { conflict, invalid, notFound } from '../shared/errors';
 import { calendarDate, instant } from '../shared/time';
-import { isSharingBasis, sharingBasis } from '../shared/sharing-basis';
-import { isBlank } from '../shared/validation';
-import type { DesignateCoordinator, GrantResidence, LinkHousehold, RegisterSubject, SubjectCommand } from './subject.commands';
+import { coordinatorAfter, designateCoordinator, type Coordinator } from '../coordination/coordination';
+import type { GrantResidence, LinkHousehold, RegisterSubject, SubjectCommand } from './subject.commands';
 import type { ArrivalNotice, HouseholdLinked, HouseholdRelation, ResidenceGranted, SubjectEvent } from './subject.events';
 
 export interface Residence {
@@ -20,7 +19,7 @@ export interface SubjectState {
   /** The latest grant; a renewal replaces it. */
   residence?: Residence;
   householdMembers: Record<string, HouseholdRelation>;
-  coordinator?: { agency: string; caseworker?: string };
+  coordinator?: Coordinator;
 }
 
 export const initialSubjectState = (): SubjectState => ({ status: 'unregistered', householdMembers: {} });
@@ -42,10 +41,8 @@ export function evolveSubject(state: SubjectState, event: SubjectEvent): Subject
     }
     case 'HouseholdLinked':
       return { ...state, householdMembers: { ...state.householdMembers, [event.data.memberId]: event.data.relation } };
-    case 'CoordinatorDesignated': {
-      const { agency, caseworker } = event.data;
-      return { ...state, coordinator: { agency, ...(caseworker !== undefined ? { caseworker } : {}) } };
-    }
+    case 'CoordinatorDesignated':
+      return { ...state, coordinator: coordinatorAfter(event) };
     default:
       return assertNever(event);
   }
@@ -118,33 +115,6 @@ function grantResidence({ data, metadata }: GrantResidence, state: SubjectState)
   return [event, ...link, notice];
 }
 
-function designateCoordinator({ data, metadata }: DesignateCoordinator, state: SubjectState): SubjectEvent[] {
-  requireRegistered(state, data.subjectId);
-  if (isBlank(data.agency)) throw invalid('COORDINATOR.AGENCY_REQUIRED', 'A coordinator must be an agency');
-  if (data.caseworker !== undefined && isBlank(data.caseworker)) throw invalid('COORDINATOR.BLANK_CASEWORKER', 'caseworker, when given, cannot be blank');
-  if (!isSharingBasis(data.basis)) {
-    throw invalid('COORDINATOR.INVALID_BASIS', `Basis must name a legal entry or a consent: ${JSON.stringify(data.basis)}`);
-  }
-  const current = state.coordinator;
-  if (current && current.agency === data.agency && current.caseworker === data.caseworker) {
-    throw conflict('COORDINATOR.UNCHANGED', `${data.agency} already coordinates for ${data.subjectId}`);
-  }
-  return [
-    {
-      type: 'CoordinatorDesignated',
-      data: {
-        subjectId: data.subjectId,
-        agency: data.agency,
-        ...(data.caseworker !== undefined ? { caseworker: data.caseworker } : {}),
-        basis: sharingBasis(data.basis),
-        ...(current && current.agency !== data.agency ? { previousAgency: current.agency } : {}),
-        designatedBy: metadata.agency,
-        designatedAt: metadata.now,
-      },
-    },
-  ];
-}
-
 function linkHousehold({ data, metadata }: LinkHousehold, state: SubjectState): SubjectEvent[] {
   requireRegistered(state, data.subjectId);
   if (data.memberId === data.subjectId) throw invalid('SUBJECT.SELF_LINK', 'A person cannot be linked to their own household');
@@ -168,7 +138,8 @@ export function decideSubject(command: SubjectCommand, state: SubjectState): Sub
     case 'LinkHousehold':
       return linkHousehold(command, state);
     case 'DesignateCoordinator':
-      return designateCoordinator(command, state);
+      requireRegistered(state, command.data.subjectId);
+      return designateCoordinator(command, state.coordinator);
     default:
       return assertNever(command);
   }

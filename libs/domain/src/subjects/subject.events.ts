@@ -1,5 +1,5 @@
 import type { Event } from '../shared/decider';
-import type { SharingBasis } from '../shared/sharing-basis';
+import type { CoordinatorDesignated } from '../coordination/coordination';
 
 export const HOUSEHOLD_RELATIONS = ['spouse', 'child', 'parent', 'sibling', 'other'] as const;
 export type HouseholdRelation = (typeof HOUSEHOLD_RELATIONS)[number];
@@ -60,27 +60,6 @@ export type HouseholdLinked = Event<
   { subjectId: string; memberId: string; relation: HouseholdRelation; linkedBy: string }
 >;
 
-/** Why an agency may coordinate: the person's consent, or a catalog entry. */
-export type CoordinatorBasis = SharingBasis;
-
-/**
- * The single point of entry: one agency (and, if named, one caseworker there) holds the whole
- * picture for the person and is told when referrals are not followed up. A new designation
- * replaces the previous one.
- */
-export type CoordinatorDesignated = Event<
-  'CoordinatorDesignated',
-  {
-    subjectId: string;
-    agency: string;
-    /** The caseworker the person can turn to, e.g. a name or a role. */
-    caseworker?: string;
-    basis: CoordinatorBasis;
-    /** The coordinator this one replaces, if any. */
-    previousAgency?: string;
-    designatedBy: string;
-    designatedAt: string;
-  }
->;
+export type { CoordinatorBasis, CoordinatorDesignated } from '../coordination/coordination';
 
 export type SubjectEvent = SubjectRegistered | ResidenceGranted | ArrivalNotice | HouseholdLinked | CoordinatorDesignated;

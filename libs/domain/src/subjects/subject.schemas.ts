@@ -1,8 +1,8 @@
 import { ref, str, bool, type EventSchemas } from '../shared/schema';
-import type { SubjectEvent } from './subject.events';
+import type { CoordinatorDesignated, SubjectEvent } from './subject.events';
 
 /** The data of the person's own events, as agencies receive it. */
-export const SUBJECT_EVENT_SCHEMAS: EventSchemas<SubjectEvent> = {
+export const SUBJECT_EVENT_SCHEMAS: EventSchemas<Exclude<SubjectEvent, CoordinatorDesignated>> = {
   SubjectRegistered: {
     type: 'object',
     required: ['subjectId', 'givenName', 'familyName', 'birthDate', 'registeredBy', 'registeredAt'],
@@ -48,18 +48,5 @@ export const SUBJECT_EVENT_SCHEMAS: EventSchemas<SubjectEvent> = {
     type: 'object',
     required: ['subjectId', 'memberId', 'relation', 'linkedBy'],
     properties: { subjectId: ref('Uuid'), memberId: ref('Uuid'), relation: ref('HouseholdRelation'), linkedBy: ref('AgencyId') },
-  },
-  CoordinatorDesignated: {
-    type: 'object',
-    required: ['subjectId', 'agency', 'basis', 'designatedBy', 'designatedAt'],
-    properties: {
-      subjectId: ref('Uuid'),
-      agency: ref('AgencyId'),
-      caseworker: str,
-      basis: ref('SharingBasis'),
-      previousAgency: ref('AgencyId'),
-      designatedBy: ref('AgencyId'),
-      designatedAt: ref('Instant'),
-    },
   },
 };

@@ -1,8 +1,8 @@
-import type { CoordinatorBasis, SubjectEvent } from '@samhandling/domain';
+import type { CoordinatorDesignated, SubjectEvent } from '@samhandling/domain';
 import { itsSubject, ownRecord, type EventPolicies } from '../event-policy';
 
 /** The person's own events: each is the record of the agency that wrote it. */
-export const SUBJECT_POLICIES: EventPolicies<SubjectEvent> = {
+export const SUBJECT_POLICIES: EventPolicies<Exclude<SubjectEvent, CoordinatorDesignated>> = {
   SubjectRegistered: {
     subjectOf: itsSubject,
     label: (e) => ownRecord(e, 'identity', e.data.registeredBy, ['identity']),
@@ -21,18 +21,5 @@ export const SUBJECT_POLICIES: EventPolicies<SubjectEvent> = {
   HouseholdLinked: {
     subjectOf: itsSubject,
     label: (e) => ownRecord(e, 'household', e.data.linkedBy, ['family_situation']),
-  },
-  CoordinatorDesignated: {
-    subjectOf: itsSubject,
-    // A new designation replaces the previous one.
-    evolve: (state, { data }) => ({
-      ...state,
-      coordinator: {
-        agency: data.agency as string, basis: data.basis as CoordinatorBasis,
-        ...(typeof data.designatedBy === 'string' ? { designatedBy: data.designatedBy } : {}),
-      },
-    }),
-    // That a service coordinates for the person: the coordinator hears of it on its designation.
-    label: (e) => ownRecord(e, 'coordination', e.data.designatedBy, ['contact_log']),
   },
 };
