@@ -23,7 +23,7 @@ const step = (type: ConsentStep) => (dto: object, { subjectId, consentId }: Reco
 export const CONSENT_COMMANDS = [
   declareCommand({
     name: 'GiveConsent', tag: 'consents', operation: 'give', path: 'subjects/:subjectId/consents', dto: GiveConsentDto,
-    summary: 'GiveConsent (or record an objection with decision=deny)', produces: 'ConsentGiven',
+    summary: 'GiveConsent (or record an objection with decision=deny)', stream: 'consent', produces: ['ConsentGiven'],
     build: (dto: GiveConsentDto, { subjectId }, ctx) => {
       const data = { ...plain(dto), subjectId, recipients: plain(dto.recipients) as ConsentRecipient[] };
       return new ConsentCommandMessage({ type: 'GiveConsent', data, metadata: metadataOf(ctx) }, ctx);
@@ -34,26 +34,26 @@ export const CONSENT_COMMANDS = [
     summary: 'WithdrawConsent: stops every later disclosure under it',
     description: 'Recorded by a service involved with the person, or the consent\'s recorder or a recipient (403 WRITER.NOT_INVOLVED otherwise); '
       + 'evidence of how the person withdrew is required unless the caller recorded the consent (400 CONSENT.WITHDRAWAL_EVIDENCE_REQUIRED).',
-    produces: 'ConsentWithdrawn', build: step('WithdrawConsent'),
+    stream: 'consent', produces: ['ConsentWithdrawn'], build: step('WithdrawConsent'),
   }),
   declareCommand({
     name: 'ConfirmConsent', tag: 'consents', operation: 'confirm', path: 'subjects/:subjectId/consents/:consentId/confirmation', dto: ConfirmConsentDto,
     summary: 'ConfirmConsent: the calling agency checked the evidence and relies on the consent for its own records',
     description: 'A consent unlocks an agency\'s records only if that agency recorded it, confirmed it, or its evidence has an assurance level the '
       + 'catalog accepts for the category. Only a service involved with the person may confirm (403 WRITER.NOT_INVOLVED); its recorder needs not (409 CONSENT.RECORDED_BY_YOU).',
-    produces: 'ConsentConfirmed', build: step('ConfirmConsent'),
+    stream: 'consent', produces: ['ConsentConfirmed'], build: step('ConfirmConsent'),
   }),
   declareCommand({
     name: 'RejectConsent', tag: 'consents', operation: 'reject', path: 'subjects/:subjectId/consents/:consentId/rejection', dto: RejectConsentDto,
     summary: 'RejectConsent: the calling agency will not rely on the consent for its records (it stays valid for the others)',
-    produces: 'ConsentRejected', build: step('RejectConsent'),
+    stream: 'consent', produces: ['ConsentRejected'], build: step('RejectConsent'),
   }),
   declareCommand({
     name: 'RecordObjection', writer: 'GiveConsent', tag: 'consents', operation: 'object', path: 'subjects/:subjectId/objections', dto: RecordObjectionDto,
     summary: 'RecordObjection: the person objects to sharing, through any service; it beats every permit at once',
     description: 'Recorded as ConsentGiven with decision=deny (the consent\'s id is `objectionId`), under GiveConsent\'s writer rule: the person may object '
       + 'through any service. Withdraw it with WithdrawConsent.',
-    produces: 'ConsentGiven',
+    stream: 'consent', produces: ['ConsentGiven'],
     build: (dto: RecordObjectionDto, { subjectId }, ctx) => {
       const metadata = metadataOf(ctx);
       const { objectionId, validFrom, ...terms } = plain(dto);

@@ -3,7 +3,6 @@ import { COMMANDS } from '../command-catalog';
 import { pathParams, type CommandDeclaration } from '../platform/commands/command-declaration';
 import { SharingBasisDto } from '../platform/http/sharing-basis.dto';
 import { dtoSchema, type Named } from './dto-schema';
-import { INBOX_NOTES } from './inbox-notes';
 import { SCHEMAS } from './schemas';
 import { schemaRef } from './text';
 
@@ -35,7 +34,7 @@ export function inboxData(d: CommandDeclaration): JsonSchema {
 
 /** One inbox message per command: titled by its HTTP twin, summarised and described as declared. */
 function inboxMessage(d: CommandDeclaration): JsonSchema {
-  const note = INBOX_NOTES[d.name] ?? {};
+  const note = d.inbox ?? {};
   const route = `POST /${d.path.replace(/:([A-Za-z]+)/g, '{$1}')}`;
   const description = [d.description, note.description].filter(Boolean).join('\n\n');
   return {

@@ -6,18 +6,19 @@ import { GrantResidenceDto, LinkHouseholdDto, RegisterSubjectDto } from './subje
 export const SUBJECT_COMMANDS = [
   declareCommand({
     name: 'RegisterSubject', tag: 'subjects', operation: 'register', path: 'subjects', dto: RegisterSubjectDto,
-    summary: 'RegisterSubject', produces: 'SubjectRegistered',
+    summary: 'RegisterSubject', stream: 'subject', produces: ['SubjectRegistered'],
     build: (dto: RegisterSubjectDto, _, ctx) => new SubjectCommandMessage({ type: 'RegisterSubject', data: { ...plain(dto) }, metadata: metadataOf(ctx) }, ctx),
   }),
   declareCommand({
     name: 'GrantResidence', tag: 'subjects', operation: 'grantResidence', path: 'subjects/:subjectId/residence', dto: GrantResidenceDto,
-    summary: 'GrantResidence (national authorities only)', produces: 'ResidenceGranted',
+    inbox: { audience: 'national authorities' },
+    summary: 'GrantResidence (national authorities only)', stream: 'subject', produces: ['ResidenceGranted', 'HouseholdLinked', 'ArrivalNotice'],
     build: (dto: GrantResidenceDto, { subjectId }, ctx) =>
       new SubjectCommandMessage({ type: 'GrantResidence', data: { ...plain(dto), subjectId }, metadata: metadataOf(ctx) }, ctx),
   }),
   declareCommand({
     name: 'LinkHousehold', tag: 'subjects', operation: 'linkHousehold', path: 'subjects/:subjectId/household', dto: LinkHouseholdDto,
-    summary: 'LinkHousehold', produces: 'HouseholdLinked',
+    summary: 'LinkHousehold', stream: 'subject', produces: ['HouseholdLinked'],
     build: (dto: LinkHouseholdDto, { subjectId }, ctx) =>
       new SubjectCommandMessage({ type: 'LinkHousehold', data: { ...plain(dto), subjectId }, metadata: metadataOf(ctx) }, ctx),
   }),

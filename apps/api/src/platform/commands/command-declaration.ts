@@ -7,6 +7,18 @@ export type BusMessage = SubjectCommandMessage | ContactCommandMessage | Consent
 /** The ids a command takes from its URL, by their names in the path. */
 export type Params = Record<string, string>;
 
+/** What an inbox message needs said beyond its command's declaration: who sends it, inbox-only names, an example. */
+export interface InboxNote {
+  /** Who issues it, after the HTTP twin in the message's title. */
+  audience?: string;
+  /** Prose as it reads in the YAML (a literal block: lines end with a newline). */
+  description?: string;
+  examples?: readonly object[];
+}
+
+/** Prose wrapped as it reads in the YAML (a literal block): one argument per line, '' between paragraphs. */
+export const lines = (...text: string[]): string => `${text.join('\n')}\n`;
+
 /**
  * One command, declared once. The HTTP route and its OpenAPI operation (http/command-routes.ts)
  * and the Kafka inbox message (inbox/inbox-commands.ts) are derived from it; who may issue it is
@@ -32,8 +44,12 @@ export interface CommandDeclaration<D extends object = object> {
   dto?: Type<D>;
   summary: string;
   description?: string;
-  /** The event the command appends when it succeeds (the OpenAPI 201 description names it). */
-  produces: string;
+  /** The aggregate whose stream it appends to (`<stream>-<id>`), decided by that aggregate's handler. */
+  stream: 'subject' | 'contact' | 'consent' | 'referral';
+  /** The events it may append, the main one first (the OpenAPI 201 description names it). */
+  produces: readonly [string, ...string[]];
+  /** What its inbox message needs said beyond the above, for the AsyncAPI document. */
+  inbox?: InboxNote;
   /** The bus message for its aggregate's handler, from the validated body, the URL ids and the caller. */
   build(dto: D, params: Params, context: CommandContext): BusMessage;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WRITER_RULES } from '@samhandling/policy';
+import { COMMANDS } from '../../command-catalog';
 import { ApiHarness, consentBody, contactBody, referralBody, subjectBody } from '../../testing/api-harness';
 
 /**
@@ -116,6 +117,10 @@ describe('writer rules: who may write each fact the policy reads (API over PGlit
       const [path, body] = row.request(w);
       const res = await api.post(path, body, { as: writer });
       expect({ status: res.status, error: res.body.error }).toEqual({ status: 201, error: undefined });
+      // What the command's declaration says it appends, and where.
+      const declared = COMMANDS.find((d) => d.name === row.command)!;
+      expect(String(res.body.streamId).startsWith(`${declared.stream}-`)).toBe(true);
+      for (const { type } of res.body.events as Array<{ type: string }>) expect(declared.produces).toContain(type);
     });
   });
 });

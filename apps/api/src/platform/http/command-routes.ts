@@ -51,5 +51,5 @@ function route(prototype: object, d: CommandDeclaration): void {
   const descriptor = Object.getOwnPropertyDescriptor(prototype, d.operation)!;
   const operation = { operationId: `${capitalised(d.tag)}Controller_${d.operation}`, summary: d.summary, ...(d.description ? { description: d.description } : {}) };
   // Method decorators, bottom first, as they stood on the hand-written controllers.
-  for (const decorate of [CommandEndpoint(d.produces), ApiOperation(operation), Post(d.path)]) decorate(prototype, d.operation, descriptor);
+  for (const decorate of [CommandEndpoint(d.produces[0]), ApiOperation(operation), Post(d.path)]) decorate(prototype, d.operation, descriptor);
 }
