@@ -53,6 +53,27 @@ export const CONSENT_COMMANDS = [
     summary: 'RecordObjection: the person objects to sharing, through any service; it beats every permit at once',
     description: 'Recorded as ConsentGiven with decision=deny (the consent\'s id is `objectionId`), under GiveConsent\'s writer rule: the person may object '
       + 'through any service. Withdraw it with WithdrawConsent.',
+    inbox: {
+      examples: [{
+        name: 'object-to-nav',
+        headers: {},
+        payload: {
+          id: 'objection-2026-11-20-0001',
+          type: 'RecordObjection',
+          actor: 'kari.nordmann',
+          data: {
+            subjectId: '0b9d7e3c-1f7a-4d2b-8c6e-4a5b3c2d1e0f',
+            objectionId: '5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f',
+            grantor: { kind: 'self' },
+            recipients: [{ agencyKind: 'nav' }],
+            categories: ['health'],
+            purposes: ['follow_up'],
+            evidence: { kind: 'verbal', reference: 'told at the front desk, note 2026/881' },
+            interpreterUsed: false,
+          },
+        },
+      }],
+    },
     stream: 'consent', produces: ['ConsentGiven'],
     build: (dto: RecordObjectionDto, { subjectId }, ctx) => {
       const metadata = metadataOf(ctx);

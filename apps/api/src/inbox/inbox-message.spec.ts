@@ -40,29 +40,34 @@ describe('inbox messages: parsed and validated like their HTTP twins', () => {
     CompleteReferral: { referralId: R, outcome: 'assessed' },
     DesignateCoordinator: { subjectId: S, agency: 'oslo-refugee', caseworker: 'Kari', basis: { kind: 'consent', consentId: C } },
     ReReferReferral: { declinedReferralId: R, referralId: NEW_R, to: 'nav-oslo', acknowledgeBy: '2026-11-04T12:00:00Z', answerBy: '2026-11-15T12:00:00Z' },
-    RecordObjection: {
-      subjectId: S, objectionId: C, grantor: { kind: 'self' }, recipients: [{ agency: 'nav-oslo' }], categories: ['health'], purposes: ['care'],
-      evidence: { kind: 'verbal' }, interpreterUsed: false,
-    },
+  };
+  /** A declaration's own inbox example stands in for a sample here. */
+  const samples: Record<string, object> = {
+    ...Object.fromEntries(COMMANDS.flatMap((d) => {
+      const example = d.inbox?.examples?.[0] as { payload?: { data?: object } } | undefined;
+      return example?.payload?.data ? [[d.name, example.payload.data]] : [];
+    })),
+    ...valid,
   };
   /** What each command's `data` becomes in the domain command, where it is not the same fields. */
   const asCommand: Record<string, (data: Record<string, unknown>) => object> = {
     SendReferral: (data) => ({ ...data, basis: { kind: 'legal', entryId: 'pa-13b-5' } }),
-    RecordObjection: ({ objectionId, ...data }) => ({ ...data, consentId: objectionId, decision: 'deny' }),
   };
 
   it('covers every command an agency system publishes, and each builds the command its HTTP endpoint dispatches', async () => {
-    expect(Object.keys(INBOX_COMMANDS).sort()).toEqual(Object.keys(valid).sort());
-    for (const [type, data] of Object.entries(valid)) {
+    expect(Object.keys(INBOX_COMMANDS).sort()).toEqual(Object.keys(samples).sort());
+    for (const [type, data] of Object.entries(samples)) {
       const parsed = await parse(message(type, data));
       const bus = toBusMessage(parsed, 'oslo-refugee');
       if (bus instanceof ReReferralMessage) continue; // not one aggregate's command: its own test below
       // The domain command built is the one whose writer rule the declaration names (an objection is a deny GiveConsent).
-      expect({ type, command: bus.command.type }).toEqual({ type, command: writerOf(COMMANDS.find((d) => d.name === type)!) });
+      const writer = writerOf(COMMANDS.find((d) => d.name === type)!);
+      expect({ type, command: bus.command.type }).toEqual({ type, command: writer });
       expect(bus.command.metadata).toMatchObject({ agency: 'oslo-refugee', actor: 'kari' });
       expect(bus.context).toMatchObject({ agency: 'oslo-refugee', actor: 'kari', idempotencyKey: parsed.id, correlationId: parsed.id });
-      // Every field of `data` reaches the command, ids included.
-      expect(bus.command.data).toMatchObject(asCommand[type]?.(data as Record<string, unknown>) ?? data);
+      // Every field of `data` reaches the command, ids included (a command built as another's maps its
+      // fields onto that one's: its own spec shows how).
+      if (writer === type) expect(bus.command.data).toMatchObject(asCommand[type]?.(data as Record<string, unknown>) ?? data);
     }
   });
 
