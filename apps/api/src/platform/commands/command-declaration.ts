@@ -20,9 +20,9 @@ export interface InboxNote {
 export const lines = (...text: string[]): string => `${text.join('\n')}\n`;
 
 /**
- * One command, declared once. The HTTP route and its OpenAPI operation (http/command-routes.ts)
- * and the Kafka inbox message (inbox/inbox-commands.ts) are derived from it; who may issue it is
- * its writer rule in libs/policy (see `writer`).
+ * One command, declared once. Its HTTP route and OpenAPI operation (platform/http/command-routes.ts),
+ * its Kafka inbox entry (inbox/inbox-commands.ts) and its AsyncAPI message (contract/) are made
+ * from it; who may issue it is a writer rule in libs/policy (see `writer`).
  */
 export interface CommandDeclaration<D extends object = object> {
   /** The command's name: the inbox message's `type` and its HTTP twin's operation. */
