@@ -54,8 +54,8 @@ export interface EventLabel {
 
 /**
  * What one event type means to policy: whose policy state it changes and how, and what the relay
- * delivers it as. Declared per feature beside the domain's events (subject/, contact/, consent/,
- * referral/), collected in event-policies.ts. Methods, not function properties: the registry holds
+ * delivers it as. Declared per feature, with the domain's slice names (subjects/, coordination/,
+ * contacts/, consents/, referrals/), collected in event-policies.ts. Methods, not function properties: the registry holds
  * each type's declaration as one for any domain event, and dispatches by type.
  */
 export interface EventPolicy<E extends DomainEvent = DomainEvent> {
