@@ -19,12 +19,12 @@ const api = (file) => require(path.join(ROOT, 'dist', 'apps', 'api', 'src', file
 const { DisclosureLog } = require('@samhandling/audit');
 const { LegalBasisCatalog } = require('@samhandling/policy');
 const { createApp } = api('bootstrap.js');
-const { loadConfig } = api('config/app-config.js');
-const { AgencyDirectory } = api('config/agency-directory.js');
-const { ensureLocalKeyPair, mintToken } = api('auth/local-keys.js');
+const { loadConfig } = api('platform/config/app-config.js');
+const { AgencyDirectory } = require('@samhandling/config');
+const { ensureLocalKeyPair, mintToken } = api('platform/auth/local-keys.js');
 const { ReadService } = api('reads/read.service.js');
 const { PROJECTIONS } = api('reads/reads.providers.js');
-const { EVENT_STORE } = api('store/store.module.js');
+const { EVENT_STORE } = api('platform/store/store.module.js');
 
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 20);
 const READS = Number(process.env.BENCH_READS ?? 1000);
@@ -46,7 +46,9 @@ async function seed(url, token) {
         concerns: ['sleep'], interpreterUsed: true, interpreterLanguage: 'ti',
       });
     }
-    await post('oslo-refugee', `/subjects/${subjectId}/consents`, {
+    // Recorded by the health service, which can rely on it: its records are then disclosed to oslo-refugee
+    // (a consent the refugee service recorded naming itself would stay pending for them, and disclose nothing).
+    await post('oslo-health', `/subjects/${subjectId}/consents`, {
       consentId: randomUUID(), decision: 'permit', grantor: { kind: 'self' }, recipients: [{ agency: 'oslo-refugee' }], categories: ['contact_log', 'health'],
       purposes: ['coordination'], validFrom: hourAgo, validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
       evidence: { kind: 'written', reference: 'bench' }, interpreterUsed: false,
