@@ -9,7 +9,7 @@ import { describeError, type ErrorBody } from '../platform/http/error.filter';
 import { DeadLetterWriter, type DeadLetter } from './dead-letter';
 import { withCorrelation } from '../platform/observability/logging';
 import type { BusMessage } from './inbox-commands';
-import { correlationIdOf, messageIdOf, parseInboxMessage, toBusMessage } from './inbox-message';
+import { envelopeIds, parseInboxMessage, toBusMessage, type EnvelopeIds } from './inbox-message';
 
 export interface InboxOutcome {
   topic: string;
@@ -103,7 +103,10 @@ export class InboxConsumer {
       await consumer.connect();
       // A new deployment's group starts at the beginning: a command published before it ran is not skipped.
       await consumer.subscribe({ topics: this.topics, fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachMessage: (payload) => withCorrelation(messageCorrelation(payload), () => this.handle(payload)) });
+      await consumer.run({ autoCommit: false, eachMessage: (payload) => {
+        const ids = envelopeIds(payload.message.value);
+        return withCorrelation(messageCorrelation(payload, ids), () => this.handle(payload, ids.id));
+      } });
     } catch (error) {
       this.consumer = undefined;
       await consumer.disconnect().catch(() => undefined);
@@ -117,7 +120,7 @@ export class InboxConsumer {
     await this.deadLetters.close();
   }
 
-  private async handle({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  private async handle({ topic, partition, message, heartbeat }: EachMessagePayload, messageId: string | undefined): Promise<void> {
     const initial = this.options.retry?.initialMs ?? 200;
     const max = this.options.retry?.maxMs ?? 10_000;
     const maxAttempts = this.options.retry?.maxAttempts ?? 5;
@@ -127,7 +130,7 @@ export class InboxConsumer {
     for (let attempt = 1; ; attempt++) {
       try {
         // Once decided, only the dead letter's write is retried: its reason stays the first one.
-        decision ??= await this.decide(topic, partition, message);
+        decision ??= await this.decide(topic, partition, message, messageId);
         if (decision.letter) await this.deadLetters.write(decision.letter);
         break;
       } catch (error) {
@@ -135,7 +138,7 @@ export class InboxConsumer {
         const outage = decision !== undefined || isStoreOutage(error);
         if (!outage) failures++;
         if (!outage && failures >= maxAttempts) {
-          decision = this.poisoned(topic, partition, message, error, failures);
+          decision = this.poisoned(topic, partition, message, messageId, error, failures);
           if (decision) continue;
         }
         if (!this.stopping.signal.aborted) {
@@ -158,9 +161,8 @@ export class InboxConsumer {
   }
 
   /** Appends, or decides to dead-letter a refusal; throws when the message could not be decided. */
-  private async decide(topic: string, partition: number, message: KafkaMessage): Promise<Decision> {
+  private async decide(topic: string, partition: number, message: KafkaMessage, messageId: string | undefined): Promise<Decision> {
     const agency = inboxAgency(topic);
-    const messageId = messageIdOf(message.value);
     const where = { topic, partition, offset: message.offset, agency, messageId };
     try {
       if (!agency || !this.options.agencies.includes(agency)) throw notFound('AGENCY.NOT_FOUND', `${topic} is not the inbox of an agency in the directory`);
@@ -175,10 +177,9 @@ export class InboxConsumer {
   }
 
   /** The dead letter of a poison message; undefined when its topic names no agency to send it to. */
-  private poisoned(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number): Decision | undefined {
+  private poisoned(topic: string, partition: number, message: KafkaMessage, messageId: string | undefined, error: unknown, attempts: number): Decision | undefined {
     const agency = inboxAgency(topic);
     if (!agency) return undefined;
-    const messageId = messageIdOf(message.value);
     const body = unprocessable(attempts);
     return {
       outcome: { topic, partition, offset: message.offset, agency, messageId, outcome: 'dead-lettered', error: body },
@@ -191,7 +192,7 @@ export class InboxConsumer {
  * The correlation id of an inbox message's log lines: the one its events carry (envelope
  * `correlationId`, else `id`), else its x-correlation-id header, else where it sits.
  */
-function messageCorrelation({ topic, partition, message }: EachMessagePayload): string {
+function messageCorrelation({ topic, partition, message }: EachMessagePayload, ids: EnvelopeIds): string {
   const header = message.headers?.['x-correlation-id']?.toString();
-  return correlationIdOf(message.value) ?? (header && /^[\x21-\x7e]{1,200}$/.test(header) ? header : `${topic}/${partition}/${message.offset}`);
+  return ids.correlationId ?? ids.id ?? (header && /^[\x21-\x7e]{1,200}$/.test(header) ? header : `${topic}/${partition}/${message.offset}`);
 }

@@ -94,21 +94,17 @@ export function toBusMessage(message: ParsedInboxMessage, agency: string): BusMe
   return message.command.build(message.body, message.params, context);
 }
 
-/** The message id, when the value is readable enough to have one (for dead-letter headers). */
-export function messageIdOf(value: Buffer | null): string | undefined {
-  return envelopeKeys(value).id;
-}
-
 /**
- * The correlation id the message's events will carry (its `correlationId`, else its `id`), read
- * without validating the rest, so that its log lines carry it even when it is refused.
+ * The envelope's `id` and `correlationId` (each when it is a sane token), read without validating
+ * the rest: the message id for dead-letter headers, and the correlation id its events will carry
+ * (`correlationId`, else `id`) for its log lines, even when it is refused. Read once per message.
  */
-export function correlationIdOf(value: Buffer | null): string | undefined {
-  const { id, correlationId } = envelopeKeys(value);
-  return correlationId ?? id;
+export interface EnvelopeIds {
+  id?: string;
+  correlationId?: string;
 }
 
-function envelopeKeys(value: Buffer | null): { id?: string; correlationId?: string } {
+export function envelopeIds(value: Buffer | null): EnvelopeIds {
   let envelope: { id?: unknown; correlationId?: unknown };
   try {
     envelope = (JSON.parse(value?.toString('utf8') ?? '') ?? {}) as typeof envelope;
@@ -118,6 +114,9 @@ function envelopeKeys(value: Buffer | null): { id?: string; correlationId?: stri
   const key = (v: unknown) => (typeof v === 'string' && KEY.test(v) ? v : undefined);
   return { id: key(envelope.id), correlationId: key(envelope.correlationId) };
 }
+
+/** The message id, when the value is readable enough to have one (for dead-letter headers). */
+export const messageIdOf = (value: Buffer | null): string | undefined => envelopeIds(value).id;
 
 function parseJson(value: Buffer | null): object {
   let parsed: unknown;
