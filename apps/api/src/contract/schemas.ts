@@ -4,10 +4,11 @@ import {
 import type { DeliveredEvent as Delivered } from '@samhandling/messaging';
 import { DATE_OR_DATE_TIME } from '../platform/http/formats';
 import { DLQ_HEADERS } from '../inbox/dead-letter';
+import { VISIBLE_TOKEN } from '../platform/http/visible-token';
 
 const uuid = { $ref: '#/components/schemas/Uuid' };
 const schema = (name: SharedSchema | 'DateOrDateTime') => ({ $ref: `#/components/schemas/${name}` });
-const VISIBLE_ASCII = '^[\\x21-\\x7e]{1,200}$';
+const VISIBLE_ASCII = VISIBLE_TOKEN.source;
 
 /** The CloudEvents envelope the relay writes around every event (messaging/cloud-event.ts). */
 const DeliveredEvent: DataSchema<Delivered> = {

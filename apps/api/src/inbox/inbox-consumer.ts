@@ -10,6 +10,7 @@ import { DeadLetterWriter, type DeadLetter } from './dead-letter';
 import { withCorrelation } from '../platform/observability/logging';
 import type { BusMessage } from './inbox-commands';
 import { envelopeIds, parseInboxMessage, toBusMessage, type EnvelopeIds } from './inbox-message';
+import { isVisibleToken } from '../platform/http/visible-token';
 
 export interface InboxOutcome {
   topic: string;
@@ -194,5 +195,5 @@ export class InboxConsumer {
  */
 function messageCorrelation({ topic, partition, message }: EachMessagePayload, ids: EnvelopeIds): string {
   const header = message.headers?.['x-correlation-id']?.toString();
-  return ids.correlationId ?? ids.id ?? (header && /^[\x21-\x7e]{1,200}$/.test(header) ? header : `${topic}/${partition}/${message.offset}`);
+  return ids.correlationId ?? ids.id ?? (isVisibleToken(header) ? header : `${topic}/${partition}/${message.offset}`);
 }

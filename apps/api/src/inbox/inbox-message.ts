@@ -5,6 +5,7 @@ import { invalid } from '@samhandling/domain';
 import type { CommandContext } from '../platform/commands/handle-command';
 import { refuseHostileInput } from '../platform/http/hostile-input';
 import { INBOX_COMMANDS, type BusMessage, type InboxCommand } from './inbox-commands';
+import { isVisibleToken } from '../platform/http/visible-token';
 
 /**
  * An inbox message: the Kafka value is UTF-8 JSON, the key the subject id (one person's commands
@@ -32,7 +33,6 @@ export interface ParsedInboxMessage {
 }
 
 // The Idempotency-Key rule of the HTTP API.
-const KEY = /^[\x21-\x7e]{1,200}$/;
 const ENVELOPE = new Set(['id', 'type', 'actor', 'data', 'correlationId']);
 const uuidPipe = new ParseUUIDPipe();
 
@@ -45,11 +45,11 @@ export async function parseInboxMessage(value: Buffer | null, validation: PipeTr
   refuseHostileInput(envelope);
   const problems = Object.keys(envelope).filter((k) => !ENVELOPE.has(k)).map((k) => `property ${k} should not exist`);
   const { id, type, actor, data, correlationId } = envelope as Record<string, unknown>;
-  if (typeof id !== 'string' || !KEY.test(id)) problems.push('id must be 1–200 visible ASCII characters');
+  if (!isVisibleToken(id)) problems.push('id must be 1–200 visible ASCII characters');
   if (typeof type !== 'string') problems.push('type must be a command type');
   if (typeof actor !== 'string' || actor.length < 1 || actor.length > 200) problems.push('actor must be a string of 1–200 characters');
   if (!isObject(data)) problems.push('data must be an object');
-  if (correlationId !== undefined && (typeof correlationId !== 'string' || !KEY.test(correlationId))) problems.push('correlationId must be 1–200 visible ASCII characters');
+  if (correlationId !== undefined && !isVisibleToken(correlationId)) problems.push('correlationId must be 1–200 visible ASCII characters');
   if (problems.length > 0) throw refused(problems);
 
   const command = Object.hasOwn(INBOX_COMMANDS, type as string) ? INBOX_COMMANDS[type as string] : undefined;
@@ -111,7 +111,7 @@ export function envelopeIds(value: Buffer | null): EnvelopeIds {
   } catch {
     return {};
   }
-  const key = (v: unknown) => (typeof v === 'string' && KEY.test(v) ? v : undefined);
+  const key = (v: unknown) => (isVisibleToken(v) ? v : undefined);
   return { id: key(envelope.id), correlationId: key(envelope.correlationId) };
 }
 

@@ -7,8 +7,8 @@ import type { Caller } from '../platform/auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
 import { DecisionQueryDto } from './decision-query.dto';
 import { READABLE_PROJECTIONS, ReadService, type ReadableProjection } from './read.service';
+import { VISIBLE_TOKEN as REQUEST_ID } from '../platform/http/visible-token';
 
-const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 const JUSTIFICATION_LIMITS = `${JUSTIFICATION_MIN_LENGTH}–${JUSTIFICATION_MAX_LENGTH} characters`;
 
 /**

@@ -4,9 +4,8 @@ import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { storage, Store } from 'nestjs-pino/storage';
+import { isVisibleToken } from '../http/visible-token';
 
-/** A caller's correlation id is taken as is when it is a sane token, else one is made. */
-const CORRELATION = /^[\x21-\x7e]{1,200}$/;
 
 export interface LogOptions {
   /** LOG_LEVEL (info): trace, debug, info, warn, error, fatal or silent. */
@@ -36,7 +35,7 @@ export function pathWithoutIds(url = ''): string {
 
 export function correlationIdOf(req: IncomingMessage): string {
   const given = req.headers['x-correlation-id'];
-  return typeof given === 'string' && CORRELATION.test(given) ? given : randomUUID();
+  return isVisibleToken(given) ? given : randomUUID();
 }
 
 /** Structured JSON logs with pino (nestjs-pino): one line per request, each with its correlation id. */
