@@ -2,6 +2,20 @@
 module.exports = {
   forbidden: [
     {
+      name: 'agency-kit-stands-alone',
+      comment: 'packages/agency-kit is installed outside this repository: its sources import only each other, Node and its own dependencies (kafkajs types, cli-progress).',
+      severity: 'error',
+      from: { path: '^packages/agency-kit/src/' },
+      to: { pathNot: ['^packages/agency-kit/src/', '^node_modules/(kafkajs|cli-progress|@types/node|@types/cli-progress)/'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'nothing-imports-the-kit-but-tests-and-examples',
+      comment: 'The backbone does not run on the kit: only the kit\'s tests, the contract tests and the examples use it.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: '\\.(spec|int-spec)\\.ts$' },
+      to: { path: '^packages/agency-kit/' },
+    },
+    {
       name: 'domain-is-pure',
       comment: 'libs/domain holds deciders only: no framework, no driver, no Node I/O.',
       severity: 'error',

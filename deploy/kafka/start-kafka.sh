@@ -196,6 +196,8 @@ write_configs() {  # $1 = work dir
     echo "delete.topic.enable=true"
     echo "num.recovery.threads.per.data.dir=1"
     echo "log.cleaner.dedupe.buffer.size=2097152"
+    # retention acts within seconds (default: every 5 min), so a test can watch a tiny retention.ms drop old messages
+    echo "log.retention.check.interval.ms=1000"
     # lean thread pools: dev/CI box with 2 cores shared with the tests
     echo "num.network.threads=2"
     echo "num.io.threads=2"

@@ -1,8 +1,8 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import type { ContactRecorded } from '@samhandling/domain';
-import { domainType, runProjectionConsumer, type DeliveredEvent, type ProjectionConsumer, type ProjectionConsumerOptions, type TopicProjection } from '@samhandling/messaging';
-import type { SqlExecutor } from '@samhandling/event-store';
+import {
+  domainType, runProjectionConsumer, type AgencyEvent, type KafkaSource, type ProjectionConsumer, type ProjectionConsumerOptions, type SqlExecutor, type TopicProjection,
+} from '@samhandling/agency-kit';
 
 /**
  * The agency's own tables, kept from its topic:
@@ -27,13 +27,13 @@ export function agencyTables(schema: string, agency: string): TopicProjection {
         last_event_type text NOT NULL, last_event_at timestamptz NOT NULL,
         PRIMARY KEY (agency, subject_id))`);
     },
-    async apply(tx: SqlExecutor, event: DeliveredEvent) {
+    async apply(tx: SqlExecutor, event: AgencyEvent) {
       await tx.query(
         `INSERT INTO ${schema}.agency_people AS p (agency, subject_id, events_received, last_event_type, last_event_at) VALUES ($1, $2, 1, $3, $4)
          ON CONFLICT (agency, subject_id) DO UPDATE SET events_received = p.events_received + 1, last_event_type = EXCLUDED.last_event_type, last_event_at = EXCLUDED.last_event_at`,
         [agency, event.subject, domainType(event), event.time]);
-      if (domainType(event) !== 'ContactRecorded') return;
-      const c = event.data as ContactRecorded['data'];
+      if (event.type !== 'no.samhandling.ContactRecorded.v1') return;
+      const c = event.data;
       // A plain INSERT: applying a contact twice would fail on the primary key, not hide.
       await tx.query(
         `INSERT INTO ${schema}.agency_contacts (agency, contact_id, subject_id, recorded_by, occurred_at, channel, categories, summary, concerns, basis, disclosure_id, event_id)
@@ -49,11 +49,11 @@ export interface SyncOptions {
   agency: string;
   /** Where the tables (and the helper's bookkeeping) go; default `public`. */
   schema?: string;
-  consumer?: ProjectionConsumerOptions['consumer'];
+  consumer?: KafkaSource['consumer'];
   log?: ProjectionConsumerOptions['log'];
 }
 
 /** Starts keeping the agency's tables in sync; stop() it on shutdown. */
 export function syncAgencyTables({ kafka, pool, agency, schema = 'public', consumer, log }: SyncOptions): Promise<ProjectionConsumer> {
-  return runProjectionConsumer({ kafka, sql: pool, agency, schema, groupId: `${agency}.table-sync`, projection: agencyTables(schema, agency), consumer, log });
+  return runProjectionConsumer({ source: { kind: 'kafka', kafka, agency, groupId: `${agency}.table-sync`, consumer }, sql: pool, schema, projection: agencyTables(schema, agency), log });
 }

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
-import { createKafka, kafkaSettings, type ProjectionConsumer } from '@samhandling/messaging';
+import type { ProjectionConsumer } from '@samhandling/agency-kit';
+import { createKafka, kafkaSettings } from '@samhandling/messaging';
 import { syncAgencyTables } from './agency-tables';
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
+import { COMMAND_ROUTES } from '@samhandling/agency-kit';
 import { asyncApiDocument } from './contract/asyncapi';
 import { INBOX_COMMANDS } from './inbox/inbox-commands';
 import { ApiHarness } from './testing/api-harness';
@@ -65,6 +66,18 @@ describe('the API surface (OpenAPI, inbox, AsyncAPI) stays as agency systems kno
       delete doc.components.schemas[name];
     }
     compare('openapi.json', doc);
+  });
+
+  it('the agency kit routes every command to its POST operation, with the same path parameters', async () => {
+    const doc = (await api.http.get('/docs/openapi.json')).body as Json;
+    const shape = (path: string) => path.replace(/\{[A-Za-z]+\}/g, '{}');
+    expect(Object.keys(COMMAND_ROUTES).sort()).toEqual(Object.keys(INBOX_COMMANDS).sort());
+    for (const [name, route] of Object.entries(COMMAND_ROUTES)) {
+      const path = Object.keys(doc.paths).find((p) => doc.paths[p].post && shape(p) === shape(route.path));
+      expect([name, path]).toEqual([name, expect.any(String)]);
+      const inPath = (doc.paths[path!].post.parameters ?? []).filter((p: Json) => p.in === 'path').length;
+      expect([name, route.params.length]).toEqual([name, inPath]);
+    }
   });
 
   it('inbox: the same message types, ids, body rules and HTTP twins', () => {

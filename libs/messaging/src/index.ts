@@ -2,4 +2,3 @@ export * from './topics';
 export * from './cloud-event';
 export * from './kafka-client';
 export * from './relay';
-export * from './consumer';

@@ -737,3 +737,40 @@ export type InboxCommand =
   | DeclineReferralCommand
   | CompleteReferralCommand
   | ReReferReferralCommand;
+
+// Values
+
+/** Every data category a delivered event may carry. */
+export const DATA_CATEGORIES: readonly DataCategory[] = ['identity', 'residence', 'contact_log', 'health', 'education', 'welfare', 'housing', 'family_situation', 'child_welfare_concern', 'referral'];
+
+/** The CloudEvents type of a domain event type: `no.samhandling.<EventType>.v1`. */
+export const EVENT_TYPE_PREFIX = 'no.samhandling.';
+
+/** The agency's topic of delivered events. */
+export const agencyTopic = (agency: AgencyId): string => `samhandling.${agency}.v1`;
+
+/** The agency's inbox topic, for commands. */
+export const inboxTopic = (agency: AgencyId): string => `samhandling.inbox.${agency}.v1`;
+
+/** The agency's dead-letter topic: its refused commands. */
+export const deadLetterTopic = (agency: AgencyId): string => `samhandling.inbox.${agency}.dlq.v1`;
+
+/** Each command's HTTP route (POST): `{field}` is taken from the command's data, the rest of the data is the body. */
+export const COMMAND_ROUTES: { readonly [C in InboxCommand['type']]: { readonly path: string; readonly params: readonly string[] } } = {
+  RegisterSubject: { path: '/subjects', params: [] },
+  GrantResidence: { path: '/subjects/{subjectId}/residence', params: ['subjectId'] },
+  LinkHousehold: { path: '/subjects/{subjectId}/household', params: ['subjectId'] },
+  DesignateCoordinator: { path: '/subjects/{subjectId}/coordinator', params: ['subjectId'] },
+  RecordContact: { path: '/subjects/{subjectId}/contacts', params: ['subjectId'] },
+  GiveConsent: { path: '/subjects/{subjectId}/consents', params: ['subjectId'] },
+  WithdrawConsent: { path: '/subjects/{subjectId}/consents/{consentId}/withdrawal', params: ['subjectId', 'consentId'] },
+  ConfirmConsent: { path: '/subjects/{subjectId}/consents/{consentId}/confirmation', params: ['subjectId', 'consentId'] },
+  RejectConsent: { path: '/subjects/{subjectId}/consents/{consentId}/rejection', params: ['subjectId', 'consentId'] },
+  RecordObjection: { path: '/subjects/{subjectId}/objections', params: ['subjectId'] },
+  SendReferral: { path: '/referrals', params: [] },
+  AcknowledgeReferral: { path: '/referrals/{referralId}/acknowledgement', params: ['referralId'] },
+  AcceptReferral: { path: '/referrals/{referralId}/acceptance', params: ['referralId'] },
+  DeclineReferral: { path: '/referrals/{referralId}/decline', params: ['referralId'] },
+  CompleteReferral: { path: '/referrals/{referralId}/completion', params: ['referralId'] },
+  ReReferReferral: { path: '/referrals/{declinedReferralId}/re-referral', params: ['declinedReferralId'] },
+};

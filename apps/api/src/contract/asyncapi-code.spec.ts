@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { parse } from 'yaml';
 import { AGENCY_KINDS, CONTACT_CHANNELS, DATA_CATEGORIES, HOUSEHOLD_RELATIONS, PURPOSES, type DomainEvent } from '@samhandling/domain';
-import { agencyTopic, deadLetterTopic, eventType, inboxAgency, inboxTopic, parseDeliveredEvent } from '@samhandling/messaging';
-import { envelope } from '../../../../libs/messaging/src/consumer/testing/topic-fixture';
+import { parseDeliveredEvent } from '@samhandling/agency-kit';
+import { agencyTopic, deadLetterTopic, eventType, inboxAgency, inboxTopic } from '@samhandling/messaging';
+import { envelope } from '../../../../packages/agency-kit/test/support/topic-fixture';
 import { DLQ_HEADERS } from '../inbox/dead-letter';
 import { INBOX_COMMANDS, inboxCommandTypes } from '../inbox/inbox-commands';
 

@@ -1,4 +1,5 @@
 import { asyncApiDocument } from './asyncapi';
+import { contractValues } from './contract-values';
 import { COMPONENT_PREFIX, Converter, INDENT, docComment, type Schema } from './schema-to-ts';
 
 /*
@@ -73,12 +74,14 @@ export function contractTypes(): string {
     if (!messages[name]) throw new Error(`channel ${channel}: no message ${name}`);
     return messageOf(name, messages[name], converter);
   });
+  const inbox = channelMessages('inbox');
   const shared = Object.entries(components).map(([name, s]) => converter.declaration(name, s, `${COMPONENT_PREFIX}${name}`));
   return [
     HEADER,
     '// Shared schemas (components.schemas)\n',
     ...shared,
     section(`Events an agency receives on ${doc.channels.agencyEvents.address}`, 'AgencyEvent', 'Event', channelMessages('agencyEvents'), converter, components, declared),
-    section(`Commands an agency sends to its inbox ${doc.channels.inbox.address}`, 'InboxCommand', 'Command', channelMessages('inbox'), converter, components, declared),
+    section(`Commands an agency sends to its inbox ${doc.channels.inbox.address}`, 'InboxCommand', 'Command', inbox, converter, components, declared),
+    contractValues(doc, inbox.map((m) => m.name)),
   ].join('\n');
 }

@@ -72,7 +72,7 @@ describe('GET /feed?wait: a cap on the long-polls one agency holds open', () => 
     expect((await short).status).toBe(200);
     await holding('oslo-health', 0);
     const again = await feed('oslo-health', '?wait=1');
-    expect([again.status, await again.json()]).toEqual([200, { events: [], nextCursor: 0 }]);
+    expect([again.status, await again.json()]).toEqual([200, { events: [], nextCursor: 0, head: 0 }]);
 
     expect(await otherWaits.abandon()).toBe('AbortError');
     await holding('nav-oslo', 0);

@@ -27,7 +27,7 @@ export class FeedController {
    */
   @Get()
   @ApiOperation({ summary: 'Events delivered to your agency after a cursor, oldest first; long-polls with wait' })
-  @ApiOkResponse({ description: '{ events: CloudEvents, nextCursor }: pass nextCursor as after to read on' })
+  @ApiOkResponse({ description: '{ events: CloudEvents, nextCursor, head }: pass nextCursor as after to read on; you are caught up when nextCursor reaches head (the cursor of your newest delivery). Every delivery stays in the feed, so after=0 replays your whole entitled history whatever Kafka retention says' })
   @ApiTooManyRequestsResponse({ description: 'FEED.TOO_MANY_WAITING: your agency already holds the most long-polls allowed (FEED_MAX_WAITING_PER_AGENCY); retry after Retry-After' })
   async read(@Query() query: FeedQueryDto, @CurrentCaller() caller: Caller, @Req() request: Request): Promise<FeedPage> {
     const after = query.after ?? 0;

@@ -16,7 +16,7 @@ describe('GET /feed on the embedded store (in-process relay)', () => {
     const subjectId = await api.registerSubject({}, 'oslo-health');
     const asked = Date.now();
     const empty = await feed('nav-oslo', '?after=0&wait=1');
-    expect({ status: empty.status, body: empty.body }).toEqual({ status: 200, body: { events: [], nextCursor: 0 } });
+    expect({ status: empty.status, body: empty.body }).toEqual({ status: 200, body: { events: [], nextCursor: 0, head: 0 } });
     expect(Date.now() - asked).toBeGreaterThanOrEqual(950); // it waited for a delivery before answering
 
     const consentId = randomUUID();
@@ -37,6 +37,10 @@ describe('GET /feed on the embedded store (in-process relay)', () => {
       cursor = next.body.nextCursor;
     }
     expect(events.map((e: { id: string }) => e.id)).toEqual([consent.body.events[0].id, contact.body.events[0].id]);
+    // head is the newest delivery's cursor: a reader that reached it is caught up.
+    const end = await feed('oslo-refugee', `?after=${cursor}`);
+    expect(end.body).toEqual({ events: [], nextCursor: cursor, head: cursor });
+    expect((await feed('oslo-refugee', '?limit=1')).body.head).toBe(cursor);
     expect(events[1]).toMatchObject({ categories: ['contact_log', 'health'], basis: [`consent:${consentId}`], disclosureid: expect.any(String) });
 
     // The owner sees its own records; NAV, with no basis, sees none of this person's.

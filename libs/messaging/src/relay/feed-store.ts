@@ -19,6 +19,12 @@ export interface FeedPage {
   events: DeliveredEvent[];
   /** Pass as `after` to read on; equals the `after` given when the page is empty. */
   nextCursor: number;
+  /**
+   * The cursor of the agency's newest delivery when the page was read: a reader is caught up when
+   * nextCursor reaches it, and nextCursor / head is how far a replay from 0 has come. Cursors are
+   * ordered, not dense (they count every agency's deliveries).
+   */
+  head: number;
 }
 
 /**
@@ -73,7 +79,10 @@ export class FeedStore {
         WHERE d.agency = $1 AND d.seq > $2 ORDER BY d.seq LIMIT $3`,
       [agency, after, limit],
     );
-    return { events: rows.map(envelopeOf), nextCursor: rows.length > 0 ? Number(rows[rows.length - 1].seq) : after };
+    const nextCursor = rows.length > 0 ? Number(rows[rows.length - 1].seq) : after;
+    const [{ head }] = await this.sql.query<{ head: string | number | null }>(
+      `SELECT max(seq) AS head FROM ${this.schema}.deliveries WHERE agency = $1`, [agency]);
+    return { events: rows.map(envelopeOf), nextCursor, head: Math.max(Number(head ?? 0), nextCursor) };
   }
 }
 

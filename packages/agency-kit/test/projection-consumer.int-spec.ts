@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { PgliteSqlClient, type SqlExecutor } from '@samhandling/event-store';
-import { kafkaBrokers, postgresUrl, uniqueSchema } from '../../../testing/src/services';
-import type { DeliveredEvent } from '../cloud-event';
-import { createKafka } from '../kafka-client';
-import { agencyTopic } from '../topics';
-import { ApplyFailed, type TopicProjection } from './apply-messages';
-import type { ConsumerSql } from './consumer-sql';
-import { runProjectionConsumer, type ProjectionConsumer, type ProjectionConsumerOptions } from './projection-consumer';
-import { deleteTopics } from '../relay/testing/relay-fixture';
-import { envelope, eventually, freshAgency, produce } from './testing/topic-fixture';
+import { PgliteSqlClient } from '@samhandling/event-store';
+import { agencyTopic, createKafka } from '@samhandling/messaging';
+import { kafkaBrokers, postgresUrl, uniqueSchema } from '../../../libs/testing/src/services';
+import { deleteTopics } from '../../../libs/messaging/src/relay/testing/relay-fixture';
+import {
+  ApplyFailed, runProjectionConsumer, type AgencyEvent, type ConsumerSql, type KafkaSource, type ProjectionConsumer, type ProjectionConsumerOptions,
+  type SqlExecutor, type TopicProjection,
+} from '../src';
+import { envelope, eventually, freshAgency, produce } from './support/topic-fixture';
 
 /**
  * The consumer helper on a real broker and PostgreSQL. The test projection appends one row per
@@ -45,7 +44,7 @@ describe('runProjectionConsumer (real Kafka and PostgreSQL)', () => {
   const rowsProjection = (name: string, failOn: ReadonlySet<string> = new Set()): TopicProjection => ({
     name,
     setup: async (tx) => void (await tx.query(`CREATE TABLE IF NOT EXISTS ${schema}.applied (consumer text, event_id uuid, type text)`)),
-    apply: async (tx: SqlExecutor, event: DeliveredEvent) => {
+    apply: async (tx: SqlExecutor, event: AgencyEvent) => {
       if (failOn.has(event.id)) throw new Error('projection bug');
       await tx.query(`INSERT INTO ${schema}.applied VALUES ($1, $2, $3)`, [name, event.id, event.type]);
     },
@@ -53,14 +52,14 @@ describe('runProjectionConsumer (real Kafka and PostgreSQL)', () => {
   const viaPool: Pick<ConsumerSql, 'query'> = { query: async <Row>(q: string, p?: unknown[]) => (await pool.query(q, p)).rows as Row[] };
   const applied = async (name: string, sql: Pick<ConsumerSql, 'query'> = viaPool) =>
     (await sql.query<{ event_id: string }>(`SELECT event_id FROM ${schema}.applied WHERE consumer = $1`, [name])).map((r) => r.event_id).sort();
-  const start = async (agency: string, projection: TopicProjection, extra: Partial<ProjectionConsumerOptions> = {}) => {
-    const consumer = await runProjectionConsumer({ kafka, agency, sql: pool, schema, projection, log: () => undefined, consumer: quick, ...extra });
+  const start = async (agency: string, projection: TopicProjection, extra: Partial<ProjectionConsumerOptions> = {}, source: Partial<KafkaSource> = {}) => {
+    const consumer = await runProjectionConsumer({ source: { kind: 'kafka', kafka, agency, consumer: quick, ...source }, sql: pool, schema, projection, log: () => undefined, ...extra });
     running.push(consumer);
     return consumer;
   };
   // Short fetch waits, so a stop does not sit out a 5 s long poll.
   const quick = { maxWaitTimeInMs: 200 };
-  const ids = (events: DeliveredEvent[]) => events.map((e) => e.id).sort();
+  const ids = (events: Array<{ id: string }>) => events.map((e) => e.id).sort();
 
   it('applies each event once although the relay re-delivered some, and keeps malformed messages aside', async () => {
     const agency = await agencyTopicFor();
@@ -132,8 +131,8 @@ describe('runProjectionConsumer (real Kafka and PostgreSQL)', () => {
   it('applies each event once when two consumers of one projection overlap (a rebalance, a stale member)', async () => {
     const agency = await agencyTopicFor();
     const events = Array.from({ length: 40 }, contact);
-    const a = await start(agency, rowsProjection('overlap'), { groupId: `${agency}.overlap-a` });
-    const b = await start(agency, rowsProjection('overlap'), { groupId: `${agency}.overlap-b` });
+    const a = await start(agency, rowsProjection('overlap'), {}, { groupId: `${agency}.overlap-a` });
+    const b = await start(agency, rowsProjection('overlap'), {}, { groupId: `${agency}.overlap-b` });
     await produce(kafka, agency, events);
     expect(await eventually(() => applied('overlap'), (rows) => rows.length >= 40)).toEqual(ids(events));
     await eventually(async () => a.stats.applied + a.stats.replayed + a.stats.duplicates, (n) => n >= 40);
@@ -150,7 +149,7 @@ describe('runProjectionConsumer (real Kafka and PostgreSQL)', () => {
     await produce(kafka, agency, [...events, events[0]]);
     const pglite = await PgliteSqlClient.open('memory://');
     try {
-      const consumer = await runProjectionConsumer({ kafka, agency, sql: pglite, schema, projection: rowsProjection('pglite'), log: () => undefined, consumer: quick });
+      const consumer = await runProjectionConsumer({ source: { kind: 'kafka', kafka, agency, consumer: quick }, sql: pglite, schema, projection: rowsProjection('pglite'), log: () => undefined });
       expect(await eventually(() => applied('pglite', pglite), (rows) => rows.length >= 4)).toEqual(ids(events));
       await eventually(async () => consumer.stats.duplicates, (n) => n === 1);
       await consumer.stop();

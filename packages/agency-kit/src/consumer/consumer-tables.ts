@@ -1,4 +1,7 @@
-import { checkSchemaName, type SqlExecutor } from '@samhandling/event-store';
+import { checkSchemaName, type SqlExecutor } from '../sql';
+
+/** The offsets row of the HTTP feed: topic `feed`, partition 0, next_offset the cursor to read after. */
+export const FEED_TOPIC = 'feed';
 
 /** A message the consumer could not read as a delivered event, kept for repair instead of applied. */
 export interface RejectedMessage {
@@ -12,17 +15,19 @@ export interface RejectedMessage {
  * The consumer's own bookkeeping, in the integrator's database next to the projection so that one
  * transaction covers both:
  * - `samhandling_consumer_offsets`: per (consumer, topic, partition) the next Kafka offset to apply;
+ *   the HTTP feed's position is the row (consumer, 'feed', 0), its next_offset the feed cursor;
  * - `samhandling_processed_events`: every event id a consumer applied (the dedupe key);
  * - `samhandling_rejected_messages`: malformed messages, with their raw value. That value may hold
  *   personal data: the table needs the same protection as the projection itself.
  */
 export class ConsumerTables {
+  readonly schema: string;
   readonly offsets: string;
   readonly processed: string;
   readonly rejected: string;
 
-  constructor(private readonly schema: string) {
-    checkSchemaName(schema);
+  constructor(schema: string) {
+    this.schema = checkSchemaName(schema);
     this.offsets = `${schema}.samhandling_consumer_offsets`;
     this.processed = `${schema}.samhandling_processed_events`;
     this.rejected = `${schema}.samhandling_rejected_messages`;
@@ -44,6 +49,15 @@ export class ConsumerTables {
       reason text NOT NULL, message_key bytea, message_value bytea,
       rejected_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (consumer, topic, partition, kafka_offset))`);
+  }
+
+  /** Copies another schema's positions of the Kafka topics (not the feed's) over these: a rebuild's swap. */
+  async copyKafkaPositions(tx: SqlExecutor, from: ConsumerTables, consumer: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${this.offsets} (consumer, topic, partition, next_offset)
+       SELECT consumer, topic, partition, next_offset FROM ${from.offsets} WHERE consumer = $1 AND topic <> $2
+       ON CONFLICT (consumer, topic, partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = now()`,
+      [consumer, FEED_TOPIC]);
   }
 
   /** The next offset to apply per partition, as committed. */

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { kafkaBrokers, postgresUrl, uniqueSchema } from '../../../testing/src/services';
-import { syncAgencyTables } from '../../../../examples/postgres-table-sync/agency-tables';
-import { createKafka } from '../kafka-client';
-import { agencyTopic } from '../topics';
-import { deleteTopics } from '../relay/testing/relay-fixture';
-import { envelope, eventually, freshAgency, produce } from './testing/topic-fixture';
+import { agencyTopic, createKafka } from '@samhandling/messaging';
+import { kafkaBrokers, postgresUrl, uniqueSchema } from '../../../libs/testing/src/services';
+import { deleteTopics } from '../../../libs/messaging/src/relay/testing/relay-fixture';
+import { syncAgencyTables } from '../../../examples/postgres-table-sync/agency-tables';
+import { envelope, eventually, freshAgency, produce } from './support/topic-fixture';
 
 /** examples/postgres-table-sync, so the example integrators copy cannot rot. */
 describe('example: keeping PostgreSQL tables in sync with an agency topic', () => {

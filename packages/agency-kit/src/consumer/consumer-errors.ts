@@ -1,4 +1,4 @@
-import { errorSummary } from '@samhandling/event-store';
+import { errorSummary } from '../sql';
 import { ApplyFailed } from './apply-messages';
 
 const TRANSIENT = new Set([

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { parseDeliveredEvent } from './envelope';
-import { envelope } from './testing/topic-fixture';
+import { parseDeliveredEvent } from '../src';
+import { envelope } from './support/topic-fixture';
 
 describe('parseDeliveredEvent', () => {
   const valid = () => envelope('ContactRecorded', { subjectId: randomUUID(), summary: 'Amina Haile, sleep problems' });
@@ -10,6 +10,12 @@ describe('parseDeliveredEvent', () => {
     expect(parseDeliveredEvent(Buffer.from(JSON.stringify(event)))).toEqual({ ok: true, event });
   });
 
+  it('accepts a feed page\'s event as it was parsed, and an event type newer than the kit', () => {
+    const event = { ...valid(), type: 'no.samhandling.SomethingNew.v1' };
+    expect(parseDeliveredEvent(event)).toEqual({ ok: true, event });
+    expect(parseDeliveredEvent({ ...event, id: event.id.toUpperCase() })).toEqual({ ok: true, event });
+  });
+
   it.each([
     ['empty message value (tombstone)', null],
     ['value is not JSON', '{"id":'],
@@ -17,6 +23,7 @@ describe('parseDeliveredEvent', () => {
     ['specversion is not "1.0"', { specversion: '0.3' }],
     ['id is not a UUID', { id: 'Amina Haile' }],
     ['type is not no.samhandling.<EventType>.v1', { type: 'ContactRecorded' }],
+    ['type is not no.samhandling.<EventType>.v1', { type: 'no.samhandling..v1' }],
     ['subject is missing', { subject: '' }],
     ['time is not an instant', { time: 'yesterday' }],
     ['data is not an object', { data: 'Amina Haile' }],

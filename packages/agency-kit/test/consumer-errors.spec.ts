@@ -1,6 +1,6 @@
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
-import { ApplyFailed } from './apply-messages';
-import { describe as describeError, transient } from './consumer-errors';
+import { ApplyFailed } from '../src';
+import { describe as describeError, transient } from '../src/consumer/consumer-errors';
 
 describe('what stops a consumer and what it waits out', () => {
   it('waits out a broker that is away or restarting, even behind kafkajs wrappers', () => {

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Kafka } from 'kafkajs';
-import { eventType, type DeliveredEvent } from '../../cloud-event';
-import { ensureTopics } from '../../kafka-client';
-import { agencyTopic } from '../../topics';
+import { agencyTopic, ensureTopics, eventType, type DeliveredEvent } from '@samhandling/messaging';
 
 /** A delivered event as the relay writes it; `data` and envelope fields may be overridden. */
 export function envelope(type: string, data: Record<string, unknown>, overrides: Partial<DeliveredEvent> = {}): DeliveredEvent {
