@@ -7,6 +7,9 @@ import { FEED_TOPIC, type ConsumerTables } from './consumer-tables';
 import type { FeedSource, ProjectionConsumer, ProjectionConsumerOptions } from './projection-consumer.types';
 import { RunnerBase } from './runner-base';
 
+/** How long a consumer without long polling (waitSeconds: 0) waits before asking again for what is new. */
+const IDLE_MS = 1_000;
+
 /** Answers that waiting will not change: a token the backbone refuses, a request it calls invalid. */
 const fatal = (error: unknown) => error instanceof AuthenticationError || error instanceof ForbiddenError || error instanceof InvalidRequestError;
 
@@ -22,10 +25,13 @@ export class FeedRunner extends RunnerBase implements ProjectionConsumer {
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
 
-  constructor(options: ProjectionConsumerOptions, private readonly source: FeedSource, sql: ConsumerSql, tables: ConsumerTables) {
+  private readonly source: FeedSource;
+
+  constructor(options: ProjectionConsumerOptions, source: FeedSource, sql: ConsumerSql, tables: ConsumerTables) {
     super(options, sql, tables);
     this.groupId = options.projection.name;
     this.feed = new FeedClient(source);
+    this.source = { ...source, waitSeconds: source.waitSeconds ?? 20 };
   }
 
   /** Reads the first page before it returns, so a wrong URL or token fails the start. */
@@ -40,10 +46,15 @@ export class FeedRunner extends RunnerBase implements ProjectionConsumer {
     const { projection } = this.options;
     for (let outage = 1_000; !this.stopping && this.failure === undefined;) {
       try {
-        const page = pending ?? await this.feed.read(await this.cursor(), { limit: this.source.pageSize, waitSeconds: this.source.waitSeconds ?? 20, signal: this.abort.signal });
+        const page = pending ?? await this.feed.read(await this.cursor(), { limit: this.source.pageSize, waitSeconds: this.source.waitSeconds, signal: this.abort.signal });
         pending = undefined;
         outage = 1_000;
-        if (page.events.length === 0 || this.stopping) continue;
+        if (this.stopping) return;
+        // Nothing new: the long poll has waited already; without one, pause rather than spin.
+        if (page.events.length === 0) {
+          if (!this.source.waitSeconds) await pause(IDLE_MS, this.abort.signal);
+          continue;
+        }
         const outcome = await this.withRetries(() => inSchema(this.sql, this.tables.schema, (tx) => applyFeedPage(tx, this.tables, projection, page)), () => true);
         if (outcome) this.count(outcome);
       } catch (error) {
