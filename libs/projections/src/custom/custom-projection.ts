@@ -51,8 +51,9 @@ export function customProjection<S>(definition: CustomProjectionDefinition<S>): 
       try {
         state = definition.evolve(current.state, customEvent(event, label));
       } catch (error) {
-        // The event's id and type only: its content may name the person.
-        throw new Error(`Custom projection ${definition.name} failed on event ${event.id} (${event.type}): ${error instanceof Error ? error.message : String(error)}`);
+        // The event's id and type and the error's class, never its message: it may quote the event's content.
+        const kind = error instanceof Error ? error.name : typeof error;
+        throw new Error(`Custom projection ${definition.name} failed on event ${event.id} (${event.type}): its evolve threw ${kind}`, { cause: error });
       }
       // Every record handed to evolve counts as folded in, whether or not the state looks changed:
       // an evolve that changes its state in place must not fold a record without it being cited.
