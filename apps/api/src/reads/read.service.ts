@@ -6,13 +6,11 @@ import { AgencyPolicy, initialSubjectPolicyState, LegalBasisCatalog, type Basis,
 import type { BoardReferral, ConsentRegistry, ContactHistory, PersonOverview, ProjectionRuntime, ReferralBoard } from '@samhandling/projections';
 import type { Caller } from '../platform/auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
-import { READABLE_PROJECTIONS, type ReadableProjection } from './api-projections';
+import type { ReadableProjection } from './api-projections';
 import { Disclosing, describe } from './disclose-items';
 import { explainBasis, pullPolicy, recordDisclosure, refuse, uniqueBases, type PullContext } from './pull-decision';
 import { PROJECTIONS } from './reads.providers';
 import { consentRegistryView, contactHistoryView, coordinationView, personOverviewView } from './views';
-
-export { READABLE_PROJECTIONS, type ReadableProjection };
 
 export interface ReadRequest {
   caller: Caller;

@@ -6,7 +6,8 @@ import { CurrentCaller } from '../platform/auth/auth.guard';
 import type { Caller } from '../platform/auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
 import { DecisionQueryDto } from './decision-query.dto';
-import { READABLE_PROJECTIONS, ReadService, type ReadableProjection } from './read.service';
+import { READABLE_PROJECTIONS, type ReadableProjection } from './api-projections';
+import { ReadService } from './read.service';
 import { VISIBLE_TOKEN as REQUEST_ID } from '../platform/http/visible-token';
 import { CustomReadService } from './custom/custom-read.service';
 

@@ -60,11 +60,8 @@ export class CustomReadService {
       logPosition: customs.checkpoint(custom.definition.name),
     };
     const d = new Disclosing(pullPolicy(this.catalog, this.directory, read, policyState));
-    const records = folded.records.map((r) => {
-      const { eventId, position: _, ...record } = r;
-      const cited = d.full(`records/${eventId}`, { ...record, subjectId }, { eventId, ownerAgency: r.ownerAgency, categories: r.categories });
-      return cited;
-    });
+    const records = folded.records.map(({ eventId, position: _, ...record }) =>
+      d.full(`records/${eventId}`, { ...record, subjectId }, { eventId, ownerAgency: record.ownerAgency, categories: record.categories }));
     if (d.denials.length > 0) await refuse(this.disclosures, read, d, ' (every record it folds needs a basis)');
     const eventIds = folded.records.filter((r) => r.ownerAgency !== request.caller.agency.id).map((r) => r.eventId);
     await recordDisclosure(this.disclosures, this.catalog, read, d.disclosed, eventIds);
