@@ -20,6 +20,8 @@ import { COMMANDS } from './command-catalog';
 import { commandController } from './platform/http/command-routes';
 import { ReadsController } from './reads/reads.controller';
 import { ReadService } from './reads/read.service';
+import { CustomReadService } from './reads/custom/custom-read.service';
+import { CUSTOM_DEFINITIONS, type LoadedCustomProjection } from './reads/custom/custom-projections';
 import { PROJECTIONS, ProjectionsShutdown, readProviders } from './reads/reads.providers';
 import { AuditController } from './audit/audit.controller';
 import { auditProviders } from './audit/audit.providers';
@@ -46,13 +48,15 @@ const commandControllers = () => [...new Set(COMMANDS.map((c) => c.tag))].map((t
 @Module({})
 export class AppModule {
   /** `log` false: no log lines at all (tests). */
-  static forRoot(config: AppConfig, log: LogOptions | false = { level: config.logLevel }): DynamicModule {
+  /** `customProjections`: the CUSTOM_PROJECTIONS modules, loaded and checked (bootstrap.ts). */
+  static forRoot(config: AppConfig, log: LogOptions | false = { level: config.logLevel }, customProjections: readonly LoadedCustomProjection[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [...(log ? [loggingModule(log)] : []), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), StoreModule, FeedModule, FollowUpModule, rateLimitModule(config.http)],
       controllers: [HealthController, MetricsController, ...commandControllers(), ConsentsController, ReadsController, AuditController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: CUSTOM_DEFINITIONS, useValue: customProjections },
         ...metricsProviders,
         { provide: AgencyDirectory, useFactory: () => AgencyDirectory.fromFile(config.agencyDirectoryFile) },
         { provide: TokenVerifier, inject: [AgencyDirectory], useFactory: (d: AgencyDirectory) => TokenVerifier.create(config, d) },
@@ -63,7 +67,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ErrorFilter },
         WriterCheck, PendingConsents, StoreOutageMonitor, { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor },
         SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler, ReReferralHandler,
-        ...readProviders, ProjectionsShutdown, ReadService,
+        ...readProviders, ProjectionsShutdown, ReadService, CustomReadService,
         ...auditProviders,
         ...inboxProviders(validationPipe),
       ],

@@ -10,13 +10,17 @@ import { useJsonBodies } from './platform/http/body-parsing';
 import { httpMetrics } from './platform/observability/http-metrics';
 import { httpTracing } from './platform/observability/http-tracing';
 import { METRICS } from './platform/observability/metrics.providers';
+import { CustomProjections, loadCustomProjections } from './reads/custom/custom-projections';
+import { listCustomProjections } from './reads/custom/custom-openapi';
 
 /** Builds the HTTP application; main.ts and the API tests share it. */
 export async function createApp(config: AppConfig, options: { logger?: false; logDestination?: DestinationStream } = {}): Promise<NestExpressApplication> {
   const log = options.logger === false ? false : { level: config.logLevel, destination: options.logDestination };
   // abortOnError false: a failed start (e.g. a schema newer than this build) rejects here, so
   // main.ts says why and exits non-zero, and a test sees the error instead of process.exit.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, log), { bodyParser: false, abortOnError: false, bufferLogs: log !== false, ...(log ? {} : { logger: false }) });
+  // First: a bad CUSTOM_PROJECTIONS module stops the start, naming it, before the store is opened.
+  const customProjections = await loadCustomProjections(config.customProjections);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, log, customProjections), { bodyParser: false, abortOnError: false, bufferLogs: log !== false, ...(log ? {} : { logger: false }) });
   // JSON lines through pino (observability/logging.ts), Nest's own messages included.
   if (log) {
     app.useLogger(app.get(PinoNestLogger));
@@ -40,6 +44,7 @@ export async function createApp(config: AppConfig, options: { logger?: false; lo
       .addBearerAuth()
       .build(),
   );
+  listCustomProjections(document, app.get(CustomProjections).names);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

@@ -27,9 +27,12 @@ const DOMAIN_EVENT_TYPES: Record<DomainEvent['type'], true> = {
  * before append), so the type name is trusted; foreign types yield undefined and are ignored.
  */
 export function asDomainEvent(event: RecordedEvent): DomainEvent | undefined {
-  if (!Object.prototype.hasOwnProperty.call(DOMAIN_EVENT_TYPES, event.type)) return undefined;
+  if (!isDomainEventType(event.type)) return undefined;
   return { type: event.type, data: event.data } as DomainEvent;
 }
+
+export const isDomainEventType = (type: unknown): type is DomainEvent['type'] =>
+  typeof type === 'string' && Object.prototype.hasOwnProperty.call(DOMAIN_EVENT_TYPES, type);
 
 export const isReferralEvent = (event: DomainEvent): event is ReferralEvent => event.type.startsWith('Referral');
 
@@ -45,6 +48,17 @@ export function subjectOf(event: DomainEvent, context: KeyContext): string | und
     default:
       return event.data.subjectId;
   }
+}
+
+/**
+ * The people whose per-person states an event touches: the person it is about, and for a
+ * household link both people it links. The person overview and custom projections key alike.
+ */
+export function subjectKeys(event: RecordedEvent, context: KeyContext): string[] {
+  const domain = asDomainEvent(event);
+  if (domain?.type === 'HouseholdLinked') return [...new Set([domain.data.subjectId, domain.data.memberId])];
+  const subjectId = domain && subjectOf(domain, context);
+  return subjectId ? [subjectId] : [];
 }
 
 /** Omits undefined fields, so a state read back from jsonb equals the one built in memory. */

@@ -3,6 +3,8 @@ export type { Projection, KeyContext, ReferralRoute, Labelled } from './projecti
 export { ProjectionRuntime, type ProjectionRuntimeOptions } from './projection-runtime';
 export { checkpointName } from './projection-checkpoints';
 export { BUILT_IN_PROJECTIONS } from './built-in-projections';
+export { checkCustomDefinition, type CustomProjectionDefinition, type CustomEvent } from './custom/custom-definition';
+export { customProjection, type CustomState, type ContributingRecord } from './custom/custom-projection';
 
 export {
   personOverviewProjection,

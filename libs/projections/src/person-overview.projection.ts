@@ -1,6 +1,6 @@
 import { assertNever, type DataCategory, type DomainEvent, type HouseholdRelation } from '@samhandling/domain';
 import type { RecordedEvent } from '@samhandling/event-store';
-import { asDomainEvent, byInstant, compact, subjectOf } from './domain-event';
+import { asDomainEvent, byInstant, compact, subjectKeys } from './domain-event';
 import type { Projection } from './projection';
 import type {
   OverviewConsent, OverviewContact, OverviewCoordinator, OverviewHouseholdLink, OverviewReferral, OverviewResidence, PersonOverview,
@@ -122,12 +122,7 @@ function evolveOverview(s: PersonOverview, event: DomainEvent): PersonOverview {
 export const personOverviewProjection: Projection<PersonOverview> = {
   name: 'person-overview',
   categories: ['identity', 'residence', 'family_situation', 'contact_log', 'referral'],
-  keyOf(event, context) {
-    const domain = asDomainEvent(event);
-    const subjectId = domain && subjectOf(domain, context);
-    if (domain?.type === 'HouseholdLinked') return [domain.data.subjectId, domain.data.memberId];
-    return subjectId ? [subjectId] : [];
-  },
+  keyOf: subjectKeys,
   init: (subjectId) => ({ subjectId, household: [], involvedAgencies: [], latestContactPerAgency: {}, openReferrals: [], consentSummary: [] }),
   evolve(state, event: RecordedEvent) {
     const domain = asDomainEvent(event);

@@ -52,7 +52,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   program.command('projections')
     .description('projection maintenance')
     .command('rebuild')
-    .description(`drop one projection's states and fold the whole log into it again (${API_PROJECTIONS.map((p) => p.name).join(', ')})`)
+    .description(`drop one projection's states and fold the whole log into it again (${API_PROJECTIONS.map((p) => p.name).join(', ')}, or one CUSTOM_PROJECTIONS names)`)
     .argument('<name>', 'projection name')
     .action(async (name: string) => { code = await rebuildProjection(config(), name, io); });
 

@@ -3,3 +3,10 @@ import { BUILT_IN_PROJECTIONS, type Projection } from '@samhandling/projections'
 
 /** The projections the API folds, by name: the read models and the policy's own state (also what `samhandling projections rebuild` knows). */
 export const API_PROJECTIONS: readonly Projection<any>[] = [...BUILT_IN_PROJECTIONS, policyStateProjection];
+
+/** What `GET /subjects/:id/projections/:projection` reads besides the custom projections (coordination is composed, not folded). */
+export const READABLE_PROJECTIONS = ['person-overview', 'contact-history', 'consent-registry', 'coordination'] as const;
+export type ReadableProjection = (typeof READABLE_PROJECTIONS)[number];
+
+/** Names a custom projection may not take: every projection the API folds or reads. */
+export const RESERVED_PROJECTION_NAMES: readonly string[] = [...new Set([...API_PROJECTIONS.map((p) => p.name), ...READABLE_PROJECTIONS])];

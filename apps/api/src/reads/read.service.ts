@@ -1,17 +1,16 @@
-import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { DataCategory, Purpose } from '@samhandling/domain';
 import { disclosureId, DisclosureLog, type Disclosure } from '@samhandling/audit';
-import { AgencyPolicy, basisKey, initialSubjectPolicyState, LegalBasisCatalog, type Basis, type SubjectPolicyState } from '@samhandling/policy';
+import { AgencyPolicy, initialSubjectPolicyState, LegalBasisCatalog, type Basis, type SubjectPolicyState } from '@samhandling/policy';
 import type { BoardReferral, ConsentRegistry, ContactHistory, PersonOverview, ProjectionRuntime, ReferralBoard } from '@samhandling/projections';
 import type { Caller } from '../platform/auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
-import { Disclosing, describe, strongestDenial } from './disclose-items';
+import type { ReadableProjection } from './api-projections';
+import { Disclosing, describe } from './disclose-items';
+import { explainBasis, pullPolicy, recordDisclosure, refuse, uniqueBases, type PullContext } from './pull-decision';
 import { PROJECTIONS } from './reads.providers';
 import { consentRegistryView, contactHistoryView, coordinationView, personOverviewView } from './views';
-
-export const READABLE_PROJECTIONS = ['person-overview', 'contact-history', 'consent-registry', 'coordination'] as const;
-export type ReadableProjection = (typeof READABLE_PROJECTIONS)[number];
 
 export interface ReadRequest {
   caller: Caller;
@@ -38,7 +37,7 @@ export class ReadService {
 
   async read(request: ReadRequest) {
     await this.runtime.catchUp();
-    const { subjectId, caller } = request;
+    const { subjectId } = request;
     const registered = await this.runtime.get<PersonOverview>('person-overview', subjectId);
     // The coordinator's overview is composed from the person overview and the contact history.
     const state = request.projection === 'coordination'
@@ -46,47 +45,18 @@ export class ReadService {
       : await this.runtime.get<unknown>(request.projection, subjectId);
     if (!registered?.identity) throw new NotFoundException({ error: 'SUBJECT.NOT_FOUND', message: `Subject ${subjectId} is not registered` });
     const policyState = (await this.runtime.get<SubjectPolicyState>('policy-state', subjectId)) ?? initialSubjectPolicyState(subjectId);
-    const at = new Date().toISOString();
-    const policy = AgencyPolicy.build(this.catalog, {
-      requester: caller.agency, state: policyState, purpose: request.purpose, at, initiative: 'recipient',
-      justification: request.justification, agencies: this.directory.all(),
-    });
-    const d = new Disclosing(policy);
-    const data = this.view(request.projection, state ?? emptyState(request.projection, subjectId), d, at);
-    const requestId = request.requestId ?? randomUUID();
-    // The point of the log this read was decided at: every projection has caught up to it.
-    const logPosition = this.runtime.checkpoint(request.projection === 'coordination' ? 'person-overview' : request.projection);
-    const base = {
-      id: disclosureId('pull', caller.agency.id, requestId),
-      occurredAt: at, subjectId, recipient: { agency: caller.agency.id, actor: caller.actor },
-      projection: request.projection, purpose: request.purpose, channel: 'http' as const, logPosition,
-      ...(request.justification ? { justification: request.justification } : {}),
+    const read: PullContext = {
+      ...request, requestId: request.requestId ?? randomUUID(), at: new Date().toISOString(),
+      // The point of the log this read was decided at: every projection has caught up to it.
+      logPosition: this.runtime.checkpoint(request.projection === 'coordination' ? 'person-overview' : request.projection),
     };
-
-    if (d.disclosed.length === 0) {
-      const denial = strongestDenial(d.denials);
-      await this.disclosures.record([{ ...base, kind: 'denial', disclosers: [], fields: [], categories: [...d.withheldCategories], bases: [], denial }]);
-      throw new ForbiddenException({ error: 'POLICY.DENIED', message: `No basis to disclose ${request.projection} for purpose ${request.purpose}: ${denial}`, reason: denial });
-    }
-
-    const others = d.disclosed.filter((item) => item.record.ownerAgency !== caller.agency.id);
-    const bases = unique(d.disclosed.flatMap((i) => i.bases));
-    if (others.length > 0) {
-      const otherBases = unique(others.flatMap((i) => i.bases));
-      const breakGlass = otherBases.some((b) => b.kind === 'legal' && this.catalog.cited(b.entryId, b.version)?.reviewRequired);
-      const disclosure: Disclosure = {
-        ...base,
-        kind: breakGlass ? 'break_glass' : 'pull',
-        disclosers: [...new Set(others.map((i) => i.record.ownerAgency))].sort(),
-        fields: others.map((i) => i.path),
-        categories: [...new Set(others.flatMap((i) => i.categories))].sort() as DataCategory[],
-        bases: otherBases,
-      };
-      await this.disclosures.record([disclosure]);
-    }
+    const d = new Disclosing(pullPolicy(this.catalog, this.directory, read, policyState));
+    const data = this.view(request.projection, state ?? emptyState(request.projection, subjectId), d, read.at);
+    if (d.disclosed.length === 0) await refuse(this.disclosures, read, d);
+    await recordDisclosure(this.disclosures, this.catalog, read, d.disclosed);
     return {
-      subjectId, projection: request.projection, purpose: request.purpose, decidedAt: at, logPosition,
-      bases: bases.map((b) => this.explain(b)),
+      subjectId, projection: request.projection, purpose: request.purpose, decidedAt: read.at, logPosition: read.logPosition,
+      bases: uniqueBases(d.disclosed.flatMap((i) => i.bases)).map((b) => explainBasis(this.catalog, b)),
       data,
     };
   }
@@ -103,7 +73,7 @@ export class ReadService {
       requester: caller.agency, state: policyState, purpose, at, initiative: 'recipient', justification, agencies: this.directory.all(),
     });
     const decision = policy.decide({ kind: 'contact', subjectId, ownerAgency: owner, categories });
-    return { subjectId, requester: caller.agency.id, owner, purpose, decidedAt: at, logPosition: this.runtime.checkpoint('policy-state'), ...decision, bases: decision.bases.map((b) => this.explain(b)) };
+    return { subjectId, requester: caller.agency.id, owner, purpose, decidedAt: at, logPosition: this.runtime.checkpoint('policy-state'), ...decision, bases: decision.bases.map((b) => explainBasis(this.catalog, b)) };
   }
 
   /**
@@ -147,11 +117,6 @@ export class ReadService {
       }
     }
   }
-
-  private explain(basis: Basis) {
-    const entry = basis.kind === 'legal' || basis.kind === 'consent' ? this.catalog.cited(basis.entryId, basis.version) : undefined;
-    return { id: describe(basis), ...basis, ...(entry ? { law: entry.law, title: entry.title } : {}) };
-  }
 }
 
 function emptyState(projection: ReadableProjection, subjectId: string): unknown {
@@ -162,5 +127,3 @@ function emptyState(projection: ReadableProjection, subjectId: string): unknown 
     case 'person-overview': return { subjectId, household: [], involvedAgencies: [], latestContactPerAgency: {}, openReferrals: [], consentSummary: [] };
   }
 }
-
-const unique = (bases: Basis[]): Basis[] => [...new Map(bases.map((b) => [basisKey(b), b])).values()];

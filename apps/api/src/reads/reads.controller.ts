@@ -6,8 +6,10 @@ import { CurrentCaller } from '../platform/auth/auth.guard';
 import type { Caller } from '../platform/auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
 import { DecisionQueryDto } from './decision-query.dto';
-import { READABLE_PROJECTIONS, ReadService, type ReadableProjection } from './read.service';
+import { READABLE_PROJECTIONS, type ReadableProjection } from './api-projections';
+import { ReadService } from './read.service';
 import { VISIBLE_TOKEN as REQUEST_ID } from '../platform/http/visible-token';
+import { CustomReadService } from './custom/custom-read.service';
 
 const JUSTIFICATION_LIMITS = `${JUSTIFICATION_MIN_LENGTH}–${JUSTIFICATION_MAX_LENGTH} characters`;
 
@@ -37,7 +39,7 @@ const JUSTIFICATION_HEADER = {
 @ApiBearerAuth()
 @Controller()
 export class ReadsController {
-  constructor(private readonly reads: ReadService, private readonly directory: AgencyDirectory) {}
+  constructor(private readonly reads: ReadService, private readonly customs: CustomReadService, private readonly directory: AgencyDirectory) {}
 
   @Get('referral-board')
   @ApiOperation({ summary: "The calling agency's referrals, incoming and outgoing, overdue first" })
@@ -82,8 +84,10 @@ export class ReadsController {
     @Headers('x-request-id') requestId: string | undefined,
     @CurrentCaller() caller: Caller,
   ) {
-    if (!(READABLE_PROJECTIONS as readonly string[]).includes(projection)) {
-      throw new BadRequestException({ error: 'READ.UNKNOWN_PROJECTION', message: `Unknown projection ${JSON.stringify(projection)}; one of ${READABLE_PROJECTIONS.join(', ')}` });
+    const custom = this.customs.has(projection);
+    if (!custom && !(READABLE_PROJECTIONS as readonly string[]).includes(projection)) {
+      const known = [...READABLE_PROJECTIONS, ...this.customs.names];
+      throw new BadRequestException({ error: 'READ.UNKNOWN_PROJECTION', message: `Unknown projection ${JSON.stringify(projection)}; one of ${known.join(', ')}` });
     }
     if (!purpose || !(PURPOSES as readonly string[]).includes(purpose)) {
       throw new BadRequestException({ error: 'READ.PURPOSE_REQUIRED', message: `Query parameter purpose must be one of ${PURPOSES.join(', ')}` });
@@ -92,6 +96,7 @@ export class ReadsController {
     if (requestId !== undefined && !REQUEST_ID.test(requestId)) {
       throw new BadRequestException({ error: 'READ.INVALID_REQUEST_ID', message: 'X-Request-Id must be 1–200 visible ASCII characters' });
     }
+    if (custom) return this.customs.read({ caller, subjectId, projection, purpose: purpose as Purpose, justification, requestId });
     return this.reads.read({ caller, subjectId, projection: projection as ReadableProjection, purpose: purpose as Purpose, justification, requestId });
   }
 }

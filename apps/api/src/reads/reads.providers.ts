@@ -4,6 +4,7 @@ import type { SqlEventStore } from '@samhandling/event-store';
 import { loadCatalog, LegalBasisCatalog } from '@samhandling/policy';
 import { ProjectionRuntime } from '@samhandling/projections';
 import { API_PROJECTIONS } from './api-projections';
+import { CUSTOM_DEFINITIONS, CustomProjections, type LoadedCustomProjection } from './custom/custom-projections';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { EVENT_STORE } from '../platform/store/store.module';
 import { PROJECTIONS } from '../platform/store/projections.token';
@@ -18,6 +19,11 @@ export const readProviders: Provider[] = [
     useFactory: (store: SqlEventStore) => ProjectionRuntime.start(store, API_PROJECTIONS, { createTable: false }),
   },
   {
+    provide: CustomProjections,
+    inject: [EVENT_STORE, CUSTOM_DEFINITIONS],
+    useFactory: (store: SqlEventStore, loaded: LoadedCustomProjection[]) => CustomProjections.start(store, loaded),
+  },
+  {
     provide: LegalBasisCatalog,
     inject: [APP_CONFIG],
     useFactory: (config: AppConfig) => loadCatalog(config.catalogDir, { enabled: config.enabledBases }),
@@ -29,12 +35,12 @@ export const readProviders: Provider[] = [
   },
 ];
 
-/** Stops the projection runtime before the store closes (module-destroy hooks all run before application-shutdown hooks). */
+/** Stops the projection runtimes before the store closes (module-destroy hooks all run before application-shutdown hooks). */
 @Injectable()
 export class ProjectionsShutdown implements OnModuleDestroy {
-  constructor(@Inject(PROJECTIONS) private readonly runtime: ProjectionRuntime) {}
+  constructor(@Inject(PROJECTIONS) private readonly runtime: ProjectionRuntime, private readonly customs: CustomProjections) {}
 
   async onModuleDestroy(): Promise<void> {
-    await this.runtime.stop();
+    await Promise.all([this.runtime.stop(), this.customs.stop()]);
   }
 }

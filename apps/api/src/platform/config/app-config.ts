@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { envFlag, envInteger, kafkaSettings, platformConfig, type KafkaSettings, type PlatformConfig } from '@samhandling/config';
 import { schedulerSettings, type SchedulerConfig } from './scheduler-config';
 import { httpSettings, type HttpSettings } from './http-settings';
@@ -34,6 +35,11 @@ export interface AppConfig extends PlatformConfig {
   metricsToken?: string;
   /** Readiness: the relay may be at most READY_MAX_RELAY_LAG_EVENTS (10000) behind the log. */
   readyMaxRelayLagEvents: number;
+  /**
+   * CUSTOM_PROJECTIONS: integrators' projection modules, comma-separated paths (relative ones from
+   * the working directory), folded and read under the policy like the built-ins (reads/custom).
+   */
+  customProjections: string[];
 }
 
 export interface InboxConfig {
@@ -75,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: logLevel(env.LOG_LEVEL),
     metricsToken: env.METRICS_TOKEN || undefined,
     readyMaxRelayLagEvents: envInteger(env, 'READY_MAX_RELAY_LAG_EVENTS', 10_000, { min: 0 }),
+    customProjections: customProjectionFiles(env.CUSTOM_PROJECTIONS),
   };
 }
 
@@ -84,4 +91,9 @@ function logLevel(value: string | undefined): string {
   if (!value) return 'info';
   if (!LOG_LEVELS.includes(value)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
   return value;
+}
+
+/** Absolute paths, each once: the same module named twice would clash with itself by name. */
+function customProjectionFiles(value: string | undefined): string[] {
+  return [...new Set((value ?? '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => resolve(p)))];
 }
