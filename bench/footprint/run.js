@@ -82,7 +82,7 @@ async function stop(api) {
 async function token(dataDir) {
   // The local signing key the API created in DATA_DIR; the same code `npm run token` uses.
   require(join(ROOT, 'scripts', 'dist.js')).registerPaths();
-  const { ensureLocalKeyPair, mintToken } = require(join(ROOT, 'dist', 'apps', 'api', 'src', 'auth', 'local-keys.js'));
+  const { ensureLocalKeyPair, mintToken } = require(join(ROOT, 'dist', 'apps', 'api', 'src', 'platform', 'auth', 'local-keys.js'));
   const { privateJwk } = await ensureLocalKeyPair(dataDir);
   return mintToken(privateJwk, { agency: 'oslo-refugee', actor: 'bench' }, { issuer: 'samhandling-local', audience: 'samhandling-api' });
 }
@@ -175,7 +175,7 @@ async function main() {
   }
   const width = Math.max(...rows.map((r) => r.what.length));
   for (const r of rows) process.stdout.write(`${r.what.padEnd(width)}  ${String(r.value).padEnd(30)} ${r.target.padEnd(12)} ${r.verdict}\n`);
-  if (rows.some((r) => r.verdict === 'MISSED')) process.exitCode = 1;
+  require('../lib/smoke').enforce(rows.some((r) => r.verdict === 'MISSED'));
 }
 
 main().catch((error) => { console.error(error); process.exit(1); });

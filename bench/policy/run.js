@@ -10,6 +10,7 @@
 const path = require('node:path');
 
 const { ROOT } = require('../lib/product');
+const { enforce } = require('../lib/smoke');
 const { AgencyPolicy, loadCatalog, evolveSubjectPolicy, initialSubjectPolicyState } = require('@samhandling/policy');
 
 const AGENCIES = [
@@ -81,7 +82,7 @@ function main() {
   console.log(`ability builds: ${fmt((200 * policies.length) / (builds.ms / 1000))} per second (one per agency, person, purpose and moment)`);
   const ratio = ours.ms / raw.ms;
   console.log(`overhead ours/raw: ${ratio.toFixed(2)}×  ${ratio <= 2 ? 'PASS' : 'FAIL'} (target ≤ 2×)`);
-  if (ratio > 2) process.exitCode = 1;
+  enforce(ratio > 2);
 }
 
 main();
