@@ -16,6 +16,7 @@ const RUNS = [
   { name: 'policy', args: ['policy/run.js'], env: {} },
   { name: 'append', args: ['append/run.js'], env: { BENCH_STREAMS: '40', BENCH_EVENTS_PER_STREAM: '2', BENCH_WRITERS: '2' }, before: ['npm', ['run', 'build:store']] },
   { name: 'relay', args: ['relay/run.js'], env: { BENCH_PEOPLE: '20', BENCH_RATE: '50', BENCH_SECONDS: '2' } },
+  { name: 'commands', args: ['commands/run.js'], env: { BENCH_MARKS: '20,60', BENCH_ROUNDS: '3', BENCH_REFERENCE_ROUNDS: '2' } },
   { name: 'audit', args: ['audit/run.js'], env: { BENCH_SUBJECTS: '3', BENCH_READS: '40' } },
   { name: 'footprint', args: ['footprint/run.js'], env: { EVENTS: '300' } },
 ];

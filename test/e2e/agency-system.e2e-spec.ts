@@ -141,8 +141,9 @@ describe('an agency system built on the packed agency kit, outside the repositor
 
     // 2. Commands with the kit's client, over HTTP and over the inbox topic; a stale If-Match is a typed ConflictError.
     const sent = JSON.parse((await example('record-contact', subjectId)).stdout) as { events: Array<{ type: string }>; replayed: boolean; nextRevision: number };
-    expect(sent).toMatchObject({ events: [{ type: 'ContactRecorded' }], replayed: false });
-    const stale = await example('record-contact', subjectId, '--if-match', String(sent.nextRevision - 1)).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    expect(sent).toMatchObject({ events: [{ type: 'ContactRecorded' }], replayed: false, nextRevision: 0 });
+    // A new contact's stream does not exist yet: If-Match 0 is stale.
+    const stale = await example('record-contact', subjectId, '--if-match', '0').then(() => undefined, (e: { code: number; stderr: string }) => e);
     expect([stale?.code, stale?.stderr]).toEqual([3, expect.stringMatching(/ConflictError \S+ \(HTTP 409\)/)]);
     await example('record-contact', subjectId, '--via', 'inbox');
 

@@ -50,7 +50,7 @@ describe('HTTP API: commands', () => {
     it('records a contact by oslo-refugee with the calling agency and token subject in the metadata', async () => {
       const contact = contactBody();
       const res = await api.post(`/subjects/${subjectId}/contacts`, contact, { as: 'oslo-refugee', actor: 'kari.nordmann', headers: { 'X-Correlation-Id': 'corr-123' } });
-      const body = expectCreated(res, `contact-${subjectId}`, ['ContactRecorded']);
+      const body = expectCreated(res, `contact-${contact.contactId}`, ['ContactRecorded']); // a stream per contact
       expect(body.nextRevision).toBe(0);
       const stored = await api.store.readEvent(body.events[0].id);
       expect(stored?.metadata).toMatchObject({ agency: 'oslo-refugee', actor: 'kari.nordmann', command: 'RecordContact', correlationId: 'corr-123' });

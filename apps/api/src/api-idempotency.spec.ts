@@ -257,26 +257,27 @@ describe('HTTP API: retries and concurrent writers', () => {
       };
     }
 
-    async function concurrentContacts(writers: number) {
+    /** Residence grants: repeatable, and all on the person's one `subject-<id>` stream (a contact has a stream of its own). */
+    async function concurrentGrants(writers: number) {
       const id = await api.registerSubject();
-      const bodies = Array.from({ length: writers }, () => contactBody());
+      const grant = { familyReunification: false, municipality: '0301', grantedOn: '2026-11-01' };
       const undo = lockstep(writers);
       let answers: Response[];
       try {
-        answers = await Promise.all(bodies.map((b) => api.post(`/subjects/${id}/contacts`, b)));
+        answers = await Promise.all(Array.from({ length: writers }, () => api.post(`/subjects/${id}/residence`, grant, { as: 'imdi' })));
       } finally {
         undo();
       }
-      const revisions = Array.from({ length: writers }, (_, i) => i);
-      expect(answers.map((r) => [r.status, r.body.error])).toEqual(bodies.map(() => [201, undefined]));
+      const revisions = Array.from({ length: writers }, (_, i) => i + 1); // 0 is the registration
+      expect(answers.map((r) => [r.status, r.body.error])).toEqual(answers.map(() => [201, undefined]));
       expect(answers.map((r) => r.body.nextRevision as number).sort((a, b) => a - b)).toEqual(revisions);
-      const stream = await api.store.readStream(`contact-${id}`);
-      expect(stream.map((e) => e.revision)).toEqual(revisions);
-      expect(new Set(stream.map((e) => e.data.contactId))).toEqual(new Set(bodies.map((b) => b.contactId)));
+      const stream = await api.store.readStream(`subject-${id}`);
+      expect(stream.map((e) => e.revision)).toEqual([0, ...revisions]);
+      expect(stream.filter((e) => e.type === 'ResidenceGranted')).toHaveLength(writers);
     }
 
     it('3 writers that all read the same revision all succeed: the handler decides again on fresh state', async () => {
-      await concurrentContacts(3);
+      await concurrentGrants(3);
     }, 20_000);
 
     // Regression guard (this used to happen): handle-command.ts retries a WrongExpectedRevisionError at most MAX_ATTEMPTS = 3 times with
@@ -284,8 +285,8 @@ describe('HTTP API: retries and concurrent writers', () => {
     // writers on one stream that read the same head the rest fail with 409 STORE.WRONG_EXPECTED_REVISION
     // although they sent no If-Match. Without the lockstep, 10 plain concurrent requests pass when run alone
     // and fail under CPU load (seen when the three API suites run in parallel).
-    it('10 concurrent contacts that all read the same revision all succeed; the stream holds them at revisions 0..9', async () => {
-      await concurrentContacts(10);
+    it('10 concurrent grants that all read the same revision all succeed; the stream holds them at revisions 1..10', async () => {
+      await concurrentGrants(10);
     }, 20_000);
 
     it('with If-Match, concurrent writers on the same revision: exactly one wins, the rest get 409', async () => {

@@ -3,7 +3,12 @@ export const STREAM_CATEGORIES = ['subject', 'contact', 'consent', 'referral'] a
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export const subjectStream = (subjectId: string): string => `subject-${subjectId}`;
-export const contactStream = (subjectId: string): string => `contact-${subjectId}`;
+/**
+ * One stream per contact, not per person: deciding a RecordContact reads only that contact's stream
+ * (empty, or the contact already recorded), so its cost does not grow with the person's history.
+ * Logs written before this design hold `contact-<subjectId>` streams; they read as before.
+ */
+export const contactStream = (contactId: string): string => `contact-${contactId}`;
 export const consentStream = (subjectId: string): string => `consent-${subjectId}`;
 export const referralStream = (referralId: string): string => `referral-${referralId}`;
 

@@ -94,14 +94,15 @@ describe('Kafka inbox: a poison message on a real broker and PostgreSQL', () => 
     const before = await eventCount();
     // Both keyed by the same person: one partition, the poison first.
     const poison = await send(subjectBody({ subjectId: poisonedId, givenName: 'Poison' }), 'RegisterSubject');
-    const valid = await send({ ...contactBody(), subjectId }, 'RecordContact');
+    const contact = contactBody();
+    const valid = await send({ ...contact, subjectId }, 'RecordContact');
     expect(valid.partition).toBe(poison.partition);
 
     expect(await processed(valid.id)).toMatchObject({ outcome: 'appended', offset: valid.offset });
     expect(await processed(poison.id)).toMatchObject({ outcome: 'dead-lettered', error: { error: 'INBOX.NOT_PROCESSED', statusCode: 500 } });
     expect(api.outcomes.map((o) => o.messageId).slice(-2)).toEqual([poison.id, valid.id]);
     const events = (await store.readAll({ after: 0, limit: 100_000 })).slice(before);
-    expect(events.map((e) => [e.streamId, e.type])).toEqual([[`contact-${subjectId}`, 'ContactRecorded']]);
+    expect(events.map((e) => [e.streamId, e.type])).toEqual([[`contact-${contact.contactId}`, 'ContactRecorded']]);
 
     const letter = await until(() => dlq.letters.find((l) => l.headers[DLQ_HEADERS.messageId] === poison.id), 'the poison message\'s dead letter');
     expect(letter.headers).toMatchObject({

@@ -93,10 +93,11 @@ describe('Kafka inbox on a real broker and PostgreSQL', () => {
 
   it('a valid RecordContact appends exactly one event, on behalf of the topic\'s agency', async () => {
     const before = await eventCount();
-    const id = await send(refugee, 'RecordContact', { ...contactBody(), subjectId });
+    const contact = contactBody();
+    const id = await send(refugee, 'RecordContact', { ...contact, subjectId });
     expect(await processed(id)).toMatchObject({ outcome: 'appended', agency: refugee });
     const events = (await store.readAll({ after: 0, limit: 100_000 })).slice(before);
-    expect(events.map((e) => [e.streamId, e.type])).toEqual([[`contact-${subjectId}`, 'ContactRecorded']]);
+    expect(events.map((e) => [e.streamId, e.type])).toEqual([[`contact-${contact.contactId}`, 'ContactRecorded']]);
     expect(events[0].data).toMatchObject({ agency: refugee, actor: `caseworker@${refugee}` });
     expect(events[0].metadata).toMatchObject({ agency: refugee, idempotencyKey: id });
   }, 60_000);

@@ -66,7 +66,7 @@ export class ContactCommandHandler implements ICommandHandler<ContactCommandMess
   async execute({ command, context }: ContactCommandMessage): Promise<CommandResult> {
     await this.writers.require(command, context);
     await requireSubject(this.store, command.data.subjectId);
-    return handleCommand(this.store, contactDecider, contactStream(command.data.subjectId), command, context);
+    return handleCommand(this.store, contactDecider, contactStream(command.data.contactId), command, context);
   }
 }
 
