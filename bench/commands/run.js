@@ -67,6 +67,7 @@ async function run(label, sql, cleanup) {
   const subjectId = randomUUID();
   const rows = [];
   try {
+    await timeCommands(store, randomUUID(), 5, (c) => contactStream(c.data.contactId)); // warm-up: JIT, plans
     let seeded = 0;
     for (const mark of MARKS) {
       await seed(store, subjectId, seeded, mark);
