@@ -44,7 +44,8 @@ export class FeedController {
       for (;;) {
         const page = await this.feed.read(caller.agency.id, after, limit);
         const left = deadline - Date.now();
-        if (page.events.length > 0 || left <= 0 || gone) return page;
+        // head once, for the page answered, not on every poll of a wait.
+        if (page.events.length > 0 || left <= 0 || gone) return { ...page, head: Math.max(await this.feed.head(caller.agency.id), page.nextCursor) };
         release ??= this.slots.take(caller.agency.id) ?? this.refuse(response);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(POLL_MS, left));

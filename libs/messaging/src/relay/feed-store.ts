@@ -72,17 +72,21 @@ export class FeedStore {
     return Number(rows[0].n);
   }
 
-  /** The agency's deliveries after `after`, oldest first. */
-  async read(agency: string, after: number, limit: number): Promise<FeedPage> {
+  /** The agency's deliveries after `after`, oldest first (`head` is asked apart: a long poll reads many empty pages). */
+  async read(agency: string, after: number, limit: number): Promise<Omit<FeedPage, 'head'>> {
     const rows = await this.sql.query<FeedRow>(
       `SELECT d.seq, d.position, d.envelope, e.event_id, e.type, e.recorded_at, e.data FROM ${this.schema}.deliveries d JOIN ${this.schema}.events e ON e.position = d.position
         WHERE d.agency = $1 AND d.seq > $2 ORDER BY d.seq LIMIT $3`,
       [agency, after, limit],
     );
-    const nextCursor = rows.length > 0 ? Number(rows[rows.length - 1].seq) : after;
+    return { events: rows.map(envelopeOf), nextCursor: rows.length > 0 ? Number(rows[rows.length - 1].seq) : after };
+  }
+
+  /** The cursor of the agency's newest delivery (0 before the first); one index lookup. */
+  async head(agency: string): Promise<number> {
     const [{ head }] = await this.sql.query<{ head: string | number | null }>(
       `SELECT max(seq) AS head FROM ${this.schema}.deliveries WHERE agency = $1`, [agency]);
-    return { events: rows.map(envelopeOf), nextCursor, head: Math.max(Number(head ?? 0), nextCursor) };
+    return Number(head ?? 0);
   }
 }
 
