@@ -46,7 +46,9 @@ export function customProjection<S>(definition: CustomProjectionDefinition<S>): 
       const label = labelOf(event, lookupIn(policy))?.record;
       const admitted = label !== undefined && label.categories.length > 0 && label.categories.every((c) => declared.has(c)) && (!types || types.has(event.type));
       if (!admitted) return policy === current.policy ? current : { ...current, policy };
-      if (current.records.some((r) => r.eventId === event.id)) return { ...current, policy };
+      // The log is folded in order: an event at or before the last record's position is already in (a re-run batch).
+      const last = current.records[current.records.length - 1];
+      if (last && event.position <= last.position) return { ...current, policy };
       let state: S;
       try {
         state = definition.evolve(current.state, customEvent(event, label));

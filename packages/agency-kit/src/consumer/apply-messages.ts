@@ -1,3 +1,4 @@
+import type { FeedPage } from '../client/feed-client';
 import type { AgencyEvent } from '../contract';
 import type { SqlExecutor } from '../sql';
 import { FEED_TOPIC as FEED, type ConsumerTables, type RejectedMessage } from './consumer-tables';
@@ -109,19 +110,12 @@ export async function applyMessages(
   return outcome;
 }
 
-/** A page of the HTTP feed: the cursor it was read after, its events and the cursor to read on from. */
-export interface FeedPageLike {
-  after: number;
-  events: readonly unknown[];
-  nextCursor: number;
-}
-
 /**
  * One feed page, in the caller's transaction, exactly once: only if the stored cursor is still the
  * page's `after` (another instance may have applied it: then nothing happens and `undefined` says
  * to read again from the stored cursor). Malformed events are kept as rejected, as on Kafka.
  */
-export async function applyFeedPage(tx: SqlExecutor, tables: ConsumerTables, projection: TopicProjection, page: FeedPageLike): Promise<BatchOutcome | undefined> {
+export async function applyFeedPage(tx: SqlExecutor, tables: ConsumerTables, projection: TopicProjection, page: Omit<FeedPage, 'head'>): Promise<BatchOutcome | undefined> {
   const committed = await tables.lockPartition(tx, projection.name, FEED, 0);
   if (committed !== page.after) return undefined;
   const outcome: BatchOutcome = { nextOffset: page.nextCursor, applied: 0, duplicates: 0, replayed: 0, rejected: [] };
