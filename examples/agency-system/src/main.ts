@@ -81,8 +81,15 @@ async function main(): Promise<void> {
   }
 }
 
+/** An error as a log line without data: a refusal's code, a database error's SQLSTATE (its message may quote a value), else the message. */
+function summary(error: unknown): string {
+  if (error instanceof SamhandlingError) return `${error.name} ${error.code} (HTTP ${error.status})`;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return `${(error as Error).name} code=${code}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 main().catch((error: unknown) => {
-  // A refusal names its code (e.g. STREAM.WRONG_REVISION as a ConflictError); nothing of the data.
-  console.error(`[agency-system] ${error instanceof SamhandlingError ? `${error.name} ${error.code} (HTTP ${error.status})` : error instanceof Error ? error.message : String(error)}`);
+  console.error(`[agency-system] ${summary(error)}`);
   process.exit(error instanceof SamhandlingError ? 3 : 1);
 });
