@@ -19,6 +19,7 @@ const RUNS = [
   { name: 'commands', args: ['commands/run.js'], env: { BENCH_MARKS: '20,60', BENCH_ROUNDS: '3', BENCH_REFERENCE_ROUNDS: '2' } },
   { name: 'audit', args: ['audit/run.js'], env: { BENCH_SUBJECTS: '3', BENCH_READS: '40' } },
   { name: 'footprint', args: ['footprint/run.js'], env: { EVENTS: '300' } },
+  { name: 'scale', args: ['scale/run.js'], env: { BENCH_SCALE_SIZES: '500,1500' } },
 ];
 
 if (!dist.buildIfStale()) process.exit(1);

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { DisclosureLog } from '@samhandling/audit';
 import { errorSummary, openEventStore } from '@samhandling/event-store';
-import { FeedStore, KafkaSink, kafkaSettings, PgRelayLock, pingKafka, Relay, relayLag, type DeliverySink } from '@samhandling/messaging';
+import { FeedStore, KafkaSink, kafkaSettings, PgRelayLock, pingKafka, Relay, relayLag, RelayPolicyStore, type DeliverySink } from '@samhandling/messaging';
 import { Metrics, startTracing } from '@samhandling/observability';
 import { loadCatalog } from '@samhandling/policy';
 import { AgencyDirectory, platformConfig } from '@samhandling/config';
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
   store.observeAppends({ committed: (size, seconds) => metrics.appended(size, seconds) });
   relay = new Relay({
     store, catalog, agencies, disclosureLog, feed, sinks, lock, log, batchSize: settings.batchSize, checkpointName: settings.checkpointName,
+    policyState: RelayPolicyStore.attach(store.sqlClient, store.schemaName), cachedSubjects: settings.cachedSubjects,
     onBatch: (plan) => metrics.delivered(plan.deliveries),
   });
   if (settings.http.port > 0) {

@@ -1,6 +1,6 @@
 import { auditMigration } from '@samhandling/audit';
 import { eventLogMigration, retireLegacyAppendBatch, type Migration } from '@samhandling/event-store';
-import { feedMigration } from '@samhandling/messaging';
+import { feedMigration, relayPolicyStateMigration } from '@samhandling/messaging';
 import { projectionStateMigration } from '@samhandling/projections';
 
 /**
@@ -17,6 +17,7 @@ export const SCHEMA_MIGRATIONS: readonly Migration[] = [
   projectionStateMigration,   // 003_projection_state
   feedMigration,              // 004_feed
   retireLegacyAppendBatch,    // 005_retire_legacy_append_batch
+  relayPolicyStateMigration,  // 006_relay_policy_state
 ];
 
 /** The newest version this build knows; a schema recording a higher one is refused. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type Provider } from '@nestjs/common';
 import { DisclosureLog } from '@samhandling/audit';
 import { errorSummary, type SqlEventStore } from '@samhandling/event-store';
-import { FeedStore, PgRelayLock, Relay } from '@samhandling/messaging';
+import { FeedStore, PgRelayLock, Relay, RelayPolicyStore } from '@samhandling/messaging';
 import { loadCatalog } from '@samhandling/policy';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { AgencyDirectory } from '@samhandling/config';
@@ -36,6 +36,7 @@ export class InProcessRelay implements OnApplicationBootstrap, OnModuleDestroy {
       store, feed: this.feed, agencies: this.directory.all(), lock, log,
       catalog: loadCatalog(config.catalogDir, { enabled: config.enabledBases }),
       disclosureLog: DisclosureLog.attach(store.sqlClient, store.schemaName),
+      policyState: RelayPolicyStore.attach(store.sqlClient, store.schemaName),
       onBatch: (plan) => this.metrics.delivered(plan.deliveries),
     });
     // A standby waits for the lock in the background; the API serves meanwhile.

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '@samhandling/event-store';
 import { basisKey, type AgencyRef, type DisclosableRecord } from '@samhandling/policy';
 import { eventRecord } from './event-record';
 import type { Delivery } from './feed-store';
-import type { PolicyTracker, TrackedSubject } from './policy-tracker';
+import { NotLoaded, type PolicyTracker, type TrackedSubject } from './policy-tracker';
 import type { Grant, Recipients } from './recipients';
 import { preferredPurposes } from './preferred-purposes';
 import { partialData } from './redaction';
@@ -57,6 +57,8 @@ export function planBatch(events: readonly RecordedEvent[], ctx: PlanContext): B
       disclosures.push(...decided.disclosures);
       deliveries.push(...decided.deliveries);
     } catch (error) {
+      // A fact not loaded yet is no reason to deny: the relay loads it and decides the batch again.
+      if (error instanceof NotLoaded) throw error;
       // Deny by default: an event the policy cannot judge is disclosed to no one, and said so.
       undecided.push({ eventId: event.id, position: event.position, reason: error instanceof Error ? error.message : String(error) });
     }

@@ -6,3 +6,4 @@ export { PgRelayLock, type RelayLock, type PgRelayLockOptions } from './relay-lo
 export { pushDisclosureId, type BatchPlan } from './batch-plan';
 export { PUSH_PURPOSES } from './recipients';
 export { relayLag } from './relay-lag';
+export { RelayPolicyStore, relayPolicyStateMigration } from './relay-policy-state';

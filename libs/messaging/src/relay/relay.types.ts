@@ -5,6 +5,7 @@ import type { BatchPlan } from './batch-plan';
 import type { FeedStore } from './feed-store';
 import type { DeliverySink } from './kafka-sink';
 import type { RelayLock } from './relay-lock';
+import type { RelayPolicyStore } from './relay-policy-state';
 
 export interface RelayOptions {
   store: SqlEventStore;
@@ -23,6 +24,12 @@ export interface RelayOptions {
   log?: (message: string) => void;
   /** Batches in hand at once (decided, recorded, delivering); 1 runs them strictly one after another. */
   inFlight?: number;
+  /** Where the policy states persist with the checkpoint; unset: created (if missing) in the store's schema. */
+  policyState?: RelayPolicyStore;
+  /** People's policy states kept in memory (least recently used go first; default 50,000): bounds the relay's memory, not its correctness. */
+  cachedSubjects?: number;
+  /** Referral routes kept in memory (default 50,000); one not held is read from its referral's stream. */
+  cachedRoutes?: number;
   /** After each batch's checkpoint is stored (tests, benchmarks, metrics). */
   onBatch?: (plan: BatchPlan) => void;
 }
