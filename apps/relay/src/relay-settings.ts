@@ -11,7 +11,7 @@ export interface RelaySettings {
   http: { host: string; port: number };
   /** RELAY_READY_MAX_LAG_EVENTS (10000): ready only while at most this far behind the log. */
   readyMaxLagEvents: number;
-  /** RELAY_CACHED_SUBJECTS (50000): people's policy states kept in memory; the rest are read from the table when a batch names them. */
+  /** RELAY_CACHED_SUBJECTS (10000): people's policy states kept in memory; the rest are read from the table when a batch names them. */
   cachedSubjects: number;
 }
 
@@ -23,6 +23,6 @@ export function relaySettings(env: NodeJS.ProcessEnv = process.env): RelaySettin
     replicationFactor: envInteger(env, 'KAFKA_REPLICATION_FACTOR', 1),
     http: { host: env.RELAY_HTTP_HOST || '127.0.0.1', port: envInteger(env, 'RELAY_HTTP_PORT', 9464, { min: 0 }) },
     readyMaxLagEvents: envInteger(env, 'RELAY_READY_MAX_LAG_EVENTS', 10_000, { min: 0 }),
-    cachedSubjects: envInteger(env, 'RELAY_CACHED_SUBJECTS', 50_000, { min: 1 }),
+    cachedSubjects: envInteger(env, 'RELAY_CACHED_SUBJECTS', 10_000, { min: 1 }),
   };
 }

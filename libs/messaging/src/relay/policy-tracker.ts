@@ -118,7 +118,7 @@ export class PolicyTracker implements LabelLookup {
 
   constructor(options: PolicyTrackerOptions = {}) {
     this.lazy = options.lazy ?? false;
-    this.maxSubjects = options.maxSubjects ?? 50_000;
+    this.maxSubjects = options.maxSubjects ?? 10_000;
     this.maxRoutes = options.maxRoutes ?? 50_000;
   }
 

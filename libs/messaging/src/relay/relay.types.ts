@@ -26,7 +26,7 @@ export interface RelayOptions {
   inFlight?: number;
   /** Where the policy states persist with the checkpoint; unset: created (if missing) in the store's schema. */
   policyState?: RelayPolicyStore;
-  /** People's policy states kept in memory (least recently used go first; default 50,000): bounds the relay's memory, not its correctness. */
+  /** People's policy states kept in memory (least recently used go first; default 10,000): bounds the relay's memory, not its correctness. */
   cachedSubjects?: number;
   /** Referral routes kept in memory (default 50,000); one not held is read from its referral's stream. */
   cachedRoutes?: number;
