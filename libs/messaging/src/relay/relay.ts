@@ -4,11 +4,10 @@ import { carryEventTraces, deliverBatch } from './batch-delivery';
 import { planInSlices, type BatchPlan } from './batch-plan';
 import { registrationsFor, type Registrations } from './identity-with-concern';
 import type { DeliverySink } from './kafka-sink';
-import { NotLoaded, PolicyTracker, type ChangedStates, type Route } from './policy-tracker';
+import { PolicyTracker, type ChangedStates } from './policy-tracker';
 import { Recipients } from './recipients';
+import { RelayPolicy } from './relay-policy';
 import { RelayPolicyStore } from './relay-policy-state';
-import { referralStream } from '@samhandling/domain';
-import { eventPolicyOf, policySubjectOf } from '@samhandling/policy';
 import type { RelayOptions } from './relay.types';
 
 export type { RelayOptions } from './relay.types';
@@ -21,11 +20,7 @@ export type { RelayOptions } from './relay.types';
  *   3. one transaction: the checkpoint moves past the batch, and the policy states the batch
  *      changed are persisted with it (relay-policy-state.ts).
  *
- * The policy state is not held whole: a bounded cache (PolicyTracker, lazy) over the persisted
- * states, loaded per batch in one query for the people it names. A start reads nothing but the
- * checkpoint, whatever the history; only a relay whose persisted states are behind its checkpoint
- * (an upgrade from a release that kept them in memory) folds the log up to it first, persisting
- * as it goes, so even that resumes where it stopped.
+ * The policy state is not held whole (RelayPolicy): a start reads the checkpoint and delivers, whatever the history.
  * A crash between any two steps re-runs the batch from the checkpoint: it decides the same
  * (same state at the same positions), disclosure ids and feed rows are deterministic and
  * deduplicated, and sinks may see the batch twice — at least once, never lost, never recorded twice.
@@ -37,7 +32,7 @@ export type { RelayOptions } from './relay.types';
  */
 export class Relay {
   private readonly tracker: PolicyTracker;
-  private policy?: RelayPolicyStore;
+  private policy?: RelayPolicy;
   private readonly recipients: Recipients;
   private readonly checkpoints: SqlCheckpointStore;
   private readonly name: string;
@@ -66,11 +61,12 @@ export class Relay {
   /** Takes the lock (waiting while another relay holds it), brings the persisted policy state up to the checkpoint if behind, then tails the log. */
   async start(): Promise<void> {
     await this.options.lock?.acquire();
-    this.policy = this.options.policyState ?? (await RelayPolicyStore.create(this.options.store.sqlClient, this.options.store.schemaName));
+    const table = this.options.policyState ?? (await RelayPolicyStore.create(this.options.store.sqlClient, this.options.store.schemaName));
+    this.policy = new RelayPolicy(this.options.store, this.name, this.tracker, table);
     const from = await this.checkpoints.read(this.name);
     this.done = from;
     const started = Date.now();
-    const folded = await this.catchUpPolicy(from);
+    const folded = await this.policy.catchUp(from, () => this.stopping);
     if (folded > 0) this.log(`policy state folded from ${folded} events up to the checkpoint in ${Date.now() - started} ms`);
     this.log(`delivering after position ${from}`);
     if (this.stopping) return;
@@ -107,110 +103,16 @@ export class Relay {
   }
 
   /**
-   * Folds the log from the persisted states' position up to the checkpoint, delivering nothing,
-   * persisting each chunk's states with its position (so an interrupted fold resumes). States
-   * ahead of the checkpoint (it was moved back, to deliver again) are dropped and folded from 0.
-   * Returns how many events it folded: none when the states are at the checkpoint, every start but
-   * the first after an upgrade.
+   * Decides a batch with the policy state loaded for it (RelayPolicy.decide): what the batch names
+   * is read first; anything else it turns out to need is read and the batch decided again.
    */
-  private async catchUpPolicy(upTo: number): Promise<number> {
-    const policy = this.policy!;
-    let after = (await policy.position(this.name)) ?? 0;
-    if (after > upTo || (after === 0 && upTo > 0)) {
-      await this.options.store.sqlClient.transaction((tx) => policy.clear(this.name, tx));
-      after = 0;
-    }
-    let folded = 0;
-    while (after < upTo && !this.stopping) {
-      const events = await this.options.store.readAll({ after, limit: Math.min(5_000, upTo - after) });
-      if (events.length === 0) break;
-      this.tracker.begin();
-      try {
-        await this.loadStates(events.map(policySubjectOf).filter((id): id is string => id !== undefined));
-        for (const event of events) this.tracker.apply(event);
-      } catch (error) {
-        this.tracker.abort();
-        throw error;
-      }
-      const changed = this.tracker.commit();
-      const last = events[events.length - 1].position;
-      await this.options.store.sqlClient.transaction((tx) => policy.save(this.name, changed, last, tx));
-      this.tracker.persisted(changed);
-      folded += events.length;
-      after = last;
-    }
-    if (after < upTo && !this.stopping) {
-      // Nothing more to read below the checkpoint (an empty stretch): the states are those at it.
-      await this.options.store.sqlClient.transaction((tx) => policy.save(this.name, new Map(), upTo, tx));
-    }
-    return folded;
-  }
-
-  /**
-   * Decides a batch with the policy state loaded for it: what the batch names is read first, in
-   * one query per kind; anything else it turns out to need (NotLoaded) is read, and the batch
-   * decided again from its start, so it decides exactly what a tracker holding everything would.
-   */
-  private async decide(events: RecordedEvent[], registrations: Registrations): Promise<{ plan: BatchPlan; changed: ChangedStates } | undefined> {
-    this.tracker.begin();
-    try {
-      await this.retrying(events, 'reading the policy state', () => this.prefetch(events));
-      for (;;) {
-        if (this.stopping) {
-          this.tracker.abort();
-          return undefined;
-        }
-        try {
-          const plan = await planInSlices(events, { tracker: this.tracker, recipients: this.recipients, agencies: this.options.agencies, channel: this.channel, registrations });
-          return { plan, changed: this.tracker.commit() };
-        } catch (error) {
-          if (!(error instanceof NotLoaded)) throw error;
-          this.tracker.again();
-          await this.retrying(events, 'reading the policy state', () => (error.what === 'route' ? this.loadRoutes([error.id]) : this.loadStates([error.id])));
-        }
-      }
-    } catch (error) {
-      this.tracker.abort();
-      throw error;
-    }
-  }
-
-  /** The routes and states a batch names: the referral steps' routes, then every person an event or route names. */
-  private async prefetch(events: readonly RecordedEvent[]): Promise<void> {
-    const referrals = new Set<string>();
-    for (const e of events) if (typeof e.data.referralId === 'string' && !eventPolicyOf(e.type)?.opensRoute) referrals.add(e.data.referralId);
-    await this.loadRoutes([...referrals]);
-    const people = new Set<string>();
-    for (const e of events) {
-      const subject = policySubjectOf(e);
-      if (subject !== undefined) people.add(subject);
-      if (typeof e.data.subjectId === 'string') people.add(e.data.subjectId);
-    }
-    for (const id of referrals) {
-      let route: Route | undefined;
-      try {
-        route = this.tracker.route(id);
-      } catch {
-        route = undefined; // opened in this very batch: its person is named by its ReferralSent
-      }
-      if (route) people.add(route.subjectId);
-    }
-    await this.loadStates([...people]);
-  }
-
-  private async loadStates(ids: readonly string[]): Promise<void> {
-    const missing = this.tracker.missing(ids);
-    for (let i = 0; i < missing.length; i += 1_000) this.tracker.load(await this.policy!.load(this.name, missing.slice(i, i + 1_000)));
-  }
-
-  /** A route is a fact of its immutable ReferralSent, the first event of the referral's stream. */
-  private async loadRoutes(ids: readonly string[]): Promise<void> {
-    const found = new Map<string, Route | undefined>();
-    await Promise.all(this.tracker.missingRoutes(ids).map(async (id) => {
-      const [first] = await this.options.store.readStream(referralStream(id), { fromRevision: 0, limit: 1 });
-      found.set(id, first ? eventPolicyOf(first.type)?.opensRoute?.(first.data)?.route : undefined);
-    }));
-    this.tracker.loadRoutes(found);
+  private decide(events: RecordedEvent[], registrations: Registrations): Promise<{ plan: BatchPlan; changed: ChangedStates } | undefined> {
+    return this.policy!.decide(
+      events,
+      () => planInSlices(events, { tracker: this.tracker, recipients: this.recipients, agencies: this.options.agencies, channel: this.channel, registrations }),
+      (work) => this.retrying(events, 'reading the policy state', work),
+      () => this.stopping,
+    );
   }
 
   /**
@@ -270,7 +172,7 @@ export class Relay {
   /** Step 3: the checkpoint and the policy states the batch changed, together. */
   private checkpoint(plan: BatchPlan, changed: ChangedStates): Promise<void> {
     return this.options.store.sqlClient.transaction(async (tx) => {
-      await this.policy!.save(this.name, changed, plan.lastPosition, tx);
+      await this.policy!.save(changed, plan.lastPosition, tx);
       await this.checkpoints.store(this.name, plan.lastPosition, tx);
     });
   }
