@@ -16,7 +16,8 @@ export type Route = RelayRoute;
  */
 export class NotLoaded extends Error {
   constructor(readonly what: 'subject' | 'route', readonly id: string) {
-    super(`the ${what} ${id} is not loaded`);
+    // The id stays a field: a message may reach a log, and a subject id names a person.
+    super(`a ${what} the batch needs is not loaded`);
   }
 }
 
@@ -42,7 +43,7 @@ export type ChangedStates = ReadonlyMap<string, SubjectPolicyState>;
  *
  * Lazy (the relay): a bounded cache over the states persisted with the relay's checkpoint. A batch
  * is folded into an overlay (begin … commit), so a batch that finds a state missing is dropped
- * whole (abort) and decided again once it is loaded. A committed state stays pinned in the cache
+ * whole (again) and decided again once it is loaded. A committed state stays pinned in the cache
  * until the checkpoint that persists it has committed (persisted): only a state the table holds as
  * it is may be evicted, so what is loaded later is always the latest.
  */
