@@ -18,7 +18,8 @@ export {
   type OverviewConsent,
 } from './person-overview.projection';
 export { contactHistoryProjection, type ContactHistory, type ContactEntry } from './contact-history.projection';
-export { referralBoardProjection, type ReferralBoard, type BoardReferral, type BoardEscalation } from './referral-board.projection';
+export { referralBoardProjection, REFERRAL_BOARD, type BoardEntry, type BoardReferral, type BoardEscalation } from './referral-board.projection';
+export { ReferralBoardQueries, BOARD_SIDES, type BoardSide, type BoardCursor, type BoardPage } from './referral-board.query';
 export { consentRegistryProjection, type ConsentRegistry, type RegisteredConsent, type ConsentHistoryEntry } from './consent-registry.projection';
 export {
   referralDeadlinesProjection,
@@ -31,4 +32,4 @@ export {
   type DeadlineStatus,
 } from './referral-deadlines.projection';
 export { ReferralDeadlineQueries, type DueDeadline } from './referral-deadlines.query';
-export { projectionStateMigration } from './projection-state.migration';
+export { projectionStateMigration, referralBoardMigration } from './projection-state.migration';

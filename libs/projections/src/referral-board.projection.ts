@@ -1,5 +1,5 @@
 import { assertNever, DATA_CATEGORIES, type ReferralBasis, type ReferralEvent, type ReferralDeadline, type ReferralStatus } from '@samhandling/domain';
-import { asDomainEvent, byInstant, compact, isReferralEvent } from './domain-event';
+import { asDomainEvent, compact, isReferralEvent } from './domain-event';
 import type { Labelled, Projection } from './projection';
 
 /** A referral as both parties follow it; the sender owns it. */
@@ -27,14 +27,12 @@ export interface BoardEscalation {
   escalatedAt: string;
 }
 
-/** One agency's desk: what it was asked to do and what it asked others to do, by answer deadline. */
-export interface ReferralBoard {
-  agency: string;
-  incoming: BoardReferral[];
-  outgoing: BoardReferral[];
-}
+/** A key's state before its ReferralSent: never stored, since evolve leaves it as it is. */
+export type BoardEntry = BoardReferral | { referralId: string; unsent: true };
 
-const byDeadline = (a: BoardReferral, b: BoardReferral) => byInstant(a.answerBy, b.answerBy) || a.referralId.localeCompare(b.referralId);
+export const REFERRAL_BOARD = 'referral-board';
+
+const isSent = (entry: BoardEntry): entry is BoardReferral => !('unsent' in entry);
 
 function change(event: Exclude<ReferralEvent, { type: 'ReferralSent' }>, r: BoardReferral): BoardReferral {
   switch (event.type) {
@@ -58,40 +56,30 @@ function change(event: Exclude<ReferralEvent, { type: 'ReferralSent' }>, r: Boar
   }
 }
 
-function sent(board: ReferralBoard, event: Extract<ReferralEvent, { type: 'ReferralSent' }>): ReferralBoard {
-  const { sentBy: _, ...data } = event.data;
-  const referral = compact<BoardReferral>({ ...data, status: 'sent', escalations: [], updatedAt: data.sentAt, ownerAgency: data.from });
-  const put = (list: BoardReferral[]) => [...list.filter((r) => r.referralId !== data.referralId), referral].sort(byDeadline);
-  return {
-    ...board,
-    incoming: data.to === board.agency ? put(board.incoming) : board.incoming,
-    outgoing: data.from === board.agency ? put(board.outgoing) : board.outgoing,
-  };
-}
-
-/** Follow-up is the sender's duty too: both sides see status, deadlines and escalations. */
-export const referralBoardProjection: Projection<ReferralBoard> = {
-  name: 'referral-board',
+/**
+ * Follow-up is the sender's duty too: both sides see status, deadlines and escalations. One state
+ * per referral, keyed by its id, so an event costs the same whatever the board holds; a board is a
+ * query over these rows by `from` or `to` (referral-board.query.ts), paged.
+ */
+export const referralBoardProjection: Projection<BoardEntry> = {
+  name: REFERRAL_BOARD,
+  // 2: one state per referral (was one per agency, holding every referral it ever sent or received).
+  version: 2,
   // The reason may touch on any category the referral names.
   categories: [...DATA_CATEGORIES],
-  keyOf(event, context) {
+  keyOf(event) {
     const domain = asDomainEvent(event);
-    if (!domain || !isReferralEvent(domain)) return [];
-    const route = domain.type === 'ReferralSent' ? domain.data : context.referral(domain.data.referralId);
-    return route ? [...new Set([route.from, route.to])] : [];
+    return domain && isReferralEvent(domain) ? [domain.data.referralId] : [];
   },
-  init: (agency) => ({ agency, incoming: [], outgoing: [] }),
-  evolve(board, event) {
+  init: (referralId) => ({ referralId, unsent: true }),
+  evolve(entry, event) {
     const domain = asDomainEvent(event);
-    if (!domain || !isReferralEvent(domain)) return board;
-    if (domain.type === 'ReferralSent') return sent(board, domain);
-    const update = (list: BoardReferral[]) => {
-      const index = list.findIndex((r) => r.referralId === domain.data.referralId);
-      const next = index >= 0 ? change(domain, list[index]) : undefined;
-      return next && next !== list[index] ? list.map((r, i) => (i === index ? next : r)) : list;
-    };
-    const incoming = update(board.incoming);
-    const outgoing = update(board.outgoing);
-    return incoming === board.incoming && outgoing === board.outgoing ? board : { ...board, incoming, outgoing };
+    if (!domain || !isReferralEvent(domain) || domain.data.referralId !== entry.referralId) return entry;
+    if (domain.type === 'ReferralSent') {
+      if (isSent(entry)) return entry;
+      const { sentBy: _, ...data } = domain.data;
+      return compact<BoardReferral>({ ...data, status: 'sent', escalations: [], updatedAt: data.sentAt, ownerAgency: data.from });
+    }
+    return isSent(entry) ? change(domain, entry) : entry;
   },
 };

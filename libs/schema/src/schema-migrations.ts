@@ -1,7 +1,7 @@
 import { auditMigration } from '@samhandling/audit';
 import { eventLogMigration, retireLegacyAppendBatch, type Migration } from '@samhandling/event-store';
 import { feedMigration, relayPolicyStateMigration } from '@samhandling/messaging';
-import { projectionStateMigration } from '@samhandling/projections';
+import { projectionStateMigration, referralBoardMigration } from '@samhandling/projections';
 
 /**
  * The whole Samhandling schema's migrations, in order: ONE list, one version number for the
@@ -18,6 +18,7 @@ export const SCHEMA_MIGRATIONS: readonly Migration[] = [
   feedMigration,              // 004_feed
   retireLegacyAppendBatch,    // 005_retire_legacy_append_batch
   relayPolicyStateMigration,  // 006_relay_policy_state
+  referralBoardMigration,     // 007_referral_board_by_referral
 ];
 
 /** The newest version this build knows; a schema recording a higher one is refused. */

@@ -3,12 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { DataCategory, Purpose } from '@samhandling/domain';
 import { disclosureId, DisclosureLog, type Disclosure } from '@samhandling/audit';
 import { AgencyPolicy, initialSubjectPolicyState, LegalBasisCatalog, type Basis, type SubjectPolicyState } from '@samhandling/policy';
-import type { BoardReferral, ConsentRegistry, ContactHistory, PersonOverview, ProjectionRuntime, ReferralBoard } from '@samhandling/projections';
+import { BOARD_SIDES, REFERRAL_BOARD, ReferralBoardQueries, type BoardCursor, type BoardReferral, type BoardSide, type ConsentRegistry, type ContactHistory, type PersonOverview, type ProjectionRuntime } from '@samhandling/projections';
 import type { Caller } from '../platform/auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
 import type { ReadableProjection } from './api-projections';
 import { Disclosing, describe } from './disclose-items';
 import { explainBasis, pullPolicy, recordDisclosure, refuse, uniqueBases, type PullContext } from './pull-decision';
+import { encodeBoardCursor } from './board-cursor';
 import { PROJECTIONS } from './reads.providers';
 import { consentRegistryView, contactHistoryView, coordinationView, personOverviewView } from './views';
 
@@ -22,6 +23,13 @@ export interface ReadRequest {
   requestId?: string;
 }
 
+/** Which page of the board: a side (or both), how many per side, and where the previous page ended. */
+export interface BoardPageRequest {
+  side?: BoardSide;
+  limit: number;
+  after?: BoardCursor;
+}
+
 /**
  * A pull read: catch up, decide per item with the policy at this point of the log, record the
  * disclosure (or the refusal) — and only then answer.
@@ -33,6 +41,7 @@ export class ReadService {
     private readonly catalog: LegalBasisCatalog,
     private readonly disclosures: DisclosureLog,
     private readonly directory: AgencyDirectory,
+    private readonly board: ReferralBoardQueries,
   ) {}
 
   async read(request: ReadRequest) {
@@ -77,32 +86,37 @@ export class ReadService {
   }
 
   /**
-   * The calling agency's referral board. Outgoing referrals are its own; incoming ones were
-   * disclosed to it by their sender on the basis recorded on each referral, and reading them
-   * is recorded per person.
+   * One page of the calling agency's referral board per side asked for, overdue first. Outgoing
+   * referrals are its own; incoming ones were disclosed to it by their sender on the basis recorded
+   * on each referral, and reading a page is recorded per person on it.
    */
-  async referralBoard(caller: Caller, requestId: string = randomUUID()) {
+  async referralBoard(caller: Caller, page: BoardPageRequest, requestId: string = randomUUID()) {
     await this.runtime.catchUp();
-    const board = (await this.runtime.get<ReferralBoard>('referral-board', caller.agency.id)) ?? { agency: caller.agency.id, incoming: [], outgoing: [] };
-    const at = new Date().toISOString();
-    const logPosition = this.runtime.checkpoint('referral-board');
+    const agency = caller.agency.id;
+    const at = page.after?.at ?? new Date().toISOString();
+    const logPosition = this.runtime.checkpoint(REFERRAL_BOARD);
+    const sides = page.after ? [page.after.side] : page.side ? [page.side] : BOARD_SIDES;
+    const pages = new Map(await Promise.all(sides.map(async (side) => [side, await this.board.page(agency, side, at, page.limit, page.after)] as const)));
     const basisOf = (r: BoardReferral): Basis => ({ kind: 'referral', referralId: r.referralId, referralBasis: r.basis });
+    const incoming = pages.get('incoming')?.referrals ?? [];
     const bySubject = new Map<string, BoardReferral[]>();
-    for (const r of board.incoming) bySubject.set(r.subjectId, [...(bySubject.get(r.subjectId) ?? []), r]);
+    for (const r of incoming) bySubject.set(r.subjectId, [...(bySubject.get(r.subjectId) ?? []), r]);
+    // The page is part of the id: a retried page records once, another page of the same walk records its own.
+    const pageId = page.after ? encodeBoardCursor(page.after) : 'first';
     await this.disclosures.record([...bySubject].map(([subjectId, referrals]): Disclosure => ({
-      id: disclosureId('board', caller.agency.id, requestId, subjectId), kind: 'pull', occurredAt: at, subjectId,
-      disclosers: [...new Set(referrals.map((r) => r.from))].sort(), recipient: { agency: caller.agency.id, actor: caller.actor },
-      projection: 'referral-board', fields: referrals.map((r) => `incoming/${r.referralId}`),
+      id: disclosureId('board', agency, requestId, pageId, subjectId), kind: 'pull', occurredAt: new Date().toISOString(), subjectId,
+      disclosers: [...new Set(referrals.map((r) => r.from))].sort(), recipient: { agency, actor: caller.actor },
+      projection: REFERRAL_BOARD, fields: referrals.map((r) => `incoming/${r.referralId}`),
       categories: [...new Set(referrals.flatMap((r) => ['referral', ...r.categories]))].sort() as DataCategory[],
       purpose: 'follow_up', bases: referrals.map(basisOf), channel: 'http', logPosition,
     })));
-    // Overdue first: those who refer must see that nobody has answered yet.
-    const overdue = (r: BoardReferral) => (r.status === 'sent' && Date.parse(r.acknowledgeBy) < Date.parse(at)) || (['sent', 'acknowledged'].includes(r.status) && Date.parse(r.answerBy) < Date.parse(at));
-    const order = (xs: BoardReferral[]) => xs.map((r) => ({ ...r, overdue: overdue(r) })).sort((a, b) => Number(b.overdue) - Number(a.overdue) || Date.parse(a.answerBy) - Date.parse(b.answerBy));
+    const next: Partial<Record<BoardSide, string>> = {};
+    for (const [side, { next: cursor }] of pages) if (cursor) next[side] = encodeBoardCursor(cursor);
     return {
-      agency: caller.agency.id, decidedAt: at, logPosition,
-      incoming: order(board.incoming).map((r) => ({ ...r, bases: [describe(basisOf(r))] })),
-      outgoing: order(board.outgoing).map((r) => ({ ...r, bases: ['own-record'] })),
+      agency, decidedAt: at, logPosition,
+      ...(pages.has('incoming') ? { incoming: incoming.map((r) => ({ ...r, bases: [describe(basisOf(r))] })) } : {}),
+      ...(pages.has('outgoing') ? { outgoing: pages.get('outgoing')!.referrals.map((r) => ({ ...r, bases: ['own-record'] })) } : {}),
+      next,
     };
   }
 

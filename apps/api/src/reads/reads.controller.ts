@@ -6,6 +6,8 @@ import { CurrentCaller } from '../platform/auth/auth.guard';
 import type { Caller } from '../platform/auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
 import { DecisionQueryDto } from './decision-query.dto';
+import { BoardQueryDto, DEFAULT_BOARD_LIMIT } from './board-query.dto';
+import { decodeBoardCursor } from './board-cursor';
 import { READABLE_PROJECTIONS, type ReadableProjection } from './api-projections';
 import { ReadService } from './read.service';
 import { VISIBLE_TOKEN as REQUEST_ID } from '../platform/http/visible-token';
@@ -42,13 +44,17 @@ export class ReadsController {
   constructor(private readonly reads: ReadService, private readonly customs: CustomReadService, private readonly directory: AgencyDirectory) {}
 
   @Get('referral-board')
-  @ApiOperation({ summary: "The calling agency's referrals, incoming and outgoing, overdue first" })
+  @ApiOperation({ summary: "The calling agency's referrals, incoming and outgoing, overdue first, a page per side; pass next.incoming or next.outgoing as cursor for the next page" })
   @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Makes a retried read record one disclosure' })
-  board(@CurrentCaller() caller: Caller, @Headers('x-request-id') requestId: string | undefined) {
+  board(@Query() query: BoardQueryDto, @CurrentCaller() caller: Caller, @Headers('x-request-id') requestId: string | undefined) {
     if (requestId !== undefined && !REQUEST_ID.test(requestId)) {
       throw new BadRequestException({ error: 'READ.INVALID_REQUEST_ID', message: 'X-Request-Id must be 1–200 visible ASCII characters' });
     }
-    return this.reads.referralBoard(caller, requestId);
+    const after = query.cursor === undefined ? undefined : decodeBoardCursor(query.cursor);
+    if (after && query.side && after.side !== query.side) {
+      throw new BadRequestException({ error: 'READ.INVALID_CURSOR', message: `cursor continues the ${after.side} side, not ${query.side}` });
+    }
+    return this.reads.referralBoard(caller, { side: query.side, limit: query.limit ?? DEFAULT_BOARD_LIMIT, after }, requestId);
   }
 
   @Get('subjects/:subjectId/decision')

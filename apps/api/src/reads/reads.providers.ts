@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type Provider } from '@nestjs
 import { DisclosureLog } from '@samhandling/audit';
 import type { SqlEventStore } from '@samhandling/event-store';
 import { loadCatalog, LegalBasisCatalog } from '@samhandling/policy';
-import { ProjectionRuntime } from '@samhandling/projections';
+import { ProjectionRuntime, ReferralBoardQueries } from '@samhandling/projections';
 import { API_PROJECTIONS } from './api-projections';
 import { CUSTOM_DEFINITIONS, CustomProjections, type LoadedCustomProjection } from './custom/custom-projections';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
@@ -17,6 +17,12 @@ export const readProviders: Provider[] = [
     provide: PROJECTIONS,
     inject: [EVENT_STORE],
     useFactory: (store: SqlEventStore) => ProjectionRuntime.start(store, API_PROJECTIONS, { createTable: false }),
+  },
+  {
+    // Its indexes are migration 007's (the store module migrated the schema before anything started).
+    provide: ReferralBoardQueries,
+    inject: [EVENT_STORE],
+    useFactory: (store: SqlEventStore) => new ReferralBoardQueries(store.sqlClient, store.schemaName),
   },
   {
     provide: CustomProjections,

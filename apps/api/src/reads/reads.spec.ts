@@ -212,6 +212,62 @@ describe('referral board', () => {
     const recorded = (await api.app.get(DisclosureLog).read({ subjectId })).map((r) => r.disclosure);
     expect(recorded).toEqual([expect.objectContaining({ recipient: expect.objectContaining({ agency: 'oslo-health' }), projection: 'referral-board', disclosers: ['oslo-adult-learning'] })]);
   });
+
+  it('pages each side by a cursor, overdue first then by deadline, recording each page once per person on it', async () => {
+    const [amina, omar] = [await api.registerSubject(), await api.registerSubject()];
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+    const mine: string[] = [];
+    for (const [n, subjectId] of [[5, amina], [1, omar], [4, amina], [2, amina], [3, omar]] as const) {
+      const referralId = randomUUID();
+      const res = await api.post('/referrals', {
+        referralId, subjectId, to: 'oslo-health', reason: 'Needs a health assessment', categories: ['health'],
+        basis: { kind: 'legal', entryId: 'paa-13b-1-5' }, acknowledgeBy: day(0.5), answerBy: day(n),
+      }, { as: 'oslo-adult-learning' });
+      expect(res.status).toBe(201);
+      mine[n - 1] = referralId;
+    }
+    const token = await api.token('oslo-health');
+    const get = (query: string, requestId?: string) => {
+      const req = api.http.get(`/referral-board${query}`).set('Authorization', `Bearer ${token}`);
+      return requestId ? req.set('X-Request-Id', requestId) : req;
+    };
+    const before = (await api.app.get(DisclosureLog).read({ subjectId: amina })).length;
+    const pages: Array<{ incoming: Array<{ referralId: string; subjectId: string }>; next: { incoming?: string } }> = [];
+    let query = '?side=incoming&limit=2';
+    for (let guard = 0; guard < 20; guard++) {
+      const page = await get(query, 'walk-1');
+      expect(page.status).toBe(200);
+      expect(page.body.outgoing).toBeUndefined();
+      expect(page.body.incoming.length).toBeLessThanOrEqual(2);
+      pages.push(page.body);
+      if (!page.body.next.incoming) break;
+      query = `?side=incoming&limit=2&cursor=${page.body.next.incoming}`;
+    }
+    const seen = pages.flatMap((p) => p.incoming.map((r) => r.referralId));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((id) => mine.includes(id))).toEqual(mine);
+
+    // One record per person per page, and a retried page (same X-Request-Id) records nothing more.
+    const pagesWithAmina = pages.filter((p) => p.incoming.some((r) => r.subjectId === amina)).length;
+    const log = api.app.get(DisclosureLog);
+    expect((await log.read({ subjectId: amina })).length - before).toBe(pagesWithAmina);
+    await get('?side=incoming&limit=2', 'walk-1');
+    expect((await log.read({ subjectId: amina })).length - before).toBe(pagesWithAmina);
+
+    const first = (await get('?limit=1')).body;
+    expect(first).toMatchObject({ incoming: [expect.anything()], outgoing: [], next: { incoming: expect.any(String) } });
+    const bad: Array<[string, string]> = [
+      ['?limit=0', 'limit must be at least 1'], ['?limit=201', 'limit must be at most 200'], ['?side=sideways', 'side must be one of incoming, outgoing'],
+      ['?cursor=not-a-cursor', 'READ.INVALID_CURSOR'], [`?cursor=${Buffer.from('["incoming","x",true,"y","z"]').toString('base64url')}`, 'READ.INVALID_CURSOR'],
+      [`?side=outgoing&cursor=${first.next.incoming}`, 'cursor continues the incoming side, not outgoing'],
+    ];
+    const recorded = (await log.read()).length;
+    for (const [q, problem] of bad) {
+      const res = await get(q);
+      expect({ q, status: res.status, body: JSON.stringify(res.body) }).toEqual({ q, status: 400, body: expect.stringContaining(problem) });
+    }
+    expect((await log.read()).length).toBe(recorded);
+  });
 });
 
 describe('decision API', () => {

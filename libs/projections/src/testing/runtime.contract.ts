@@ -4,7 +4,8 @@ import { BUILT_IN_PROJECTIONS } from '../built-in-projections';
 import type { Projection } from '../projection';
 import { checkpointName } from '../projection-checkpoints';
 import { ProjectionRuntime } from '../projection-runtime';
-import type { ReferralBoard } from '../referral-board.projection';
+import { ReferralBoardQueries } from '../referral-board.query';
+import type { PersonOverview } from '../person-overview.types';
 import type { ContactHistory } from '../contact-history.projection';
 import { project, streamOf } from './recorded';
 import { AMINA, CHILD_WELFARE, HEALTH, scenario } from './scenario';
@@ -93,7 +94,13 @@ export function projectionRuntimeContract(harness: RuntimeHarness): void {
     const runtime = await start(BUILT_IN_PROJECTIONS);
     await runtime.catchUp();
     await expectPureFold(runtime, store, BUILT_IN_PROJECTIONS);
-    expect((await runtime.get<ReferralBoard>('referral-board', CHILD_WELFARE))?.incoming.map((r) => r.referralId)).toEqual(['r-1-amina', 'r-1-omar']);
+    const board = new ReferralBoardQueries(store.sqlClient, store.schemaName);
+    await board.ensureIndex();
+    const page = await board.page(CHILD_WELFARE, 'incoming', '2026-01-01T00:00:00Z', 1);
+    const rest = await board.page(CHILD_WELFARE, 'incoming', '2026-01-01T00:00:00Z', 1, page.next);
+    expect([...page.referrals, ...rest.referrals].map((r) => [r.referralId, r.status, r.overdue])).toEqual([['r-1-amina', 'accepted', false], ['r-1-omar', 'accepted', false]]);
+    expect(rest.next).toBeUndefined();
+    expect((await board.page(HEALTH, 'outgoing', '2026-02-01T00:00:00Z', 5)).referrals.map((r) => r.referralId)).toEqual(['r-1-amina', 'r-1-omar']);
     expect(await runtime.get('person-overview', 'nobody')).toBeUndefined();
     await expect(runtime.get('no-such-projection', AMINA)).rejects.toThrow(/Unknown projection "no-such-projection"/);
   }, TIMEOUT);
@@ -120,9 +127,8 @@ export function projectionRuntimeContract(harness: RuntimeHarness): void {
     const runtime = await start(BUILT_IN_PROJECTIONS);
     await append(store, [{ type: 'ReferralAccepted', data: { referralId: 'r-1-amina', by: CHILD_WELFARE, actor: 'cw-1', acceptedAt: '2026-01-11T08:00:00Z' } }]);
     await runtime.catchUp();
-    const status = async (agency: string, side: 'incoming' | 'outgoing') =>
-      (await runtime.get<ReferralBoard>('referral-board', agency))?.[side].find((r) => r.referralId === 'r-1-amina')?.status;
-    expect([await status(HEALTH, 'outgoing'), await status(CHILD_WELFARE, 'incoming')]).toEqual(['accepted', 'accepted']);
+    const overview = await runtime.get<PersonOverview>('person-overview', AMINA);
+    expect(overview?.openReferrals.find((r) => r.referralId === 'r-1-amina')?.status).toBe('accepted');
   }, TIMEOUT);
 
   it('rebuilds a projection from zero to the identical state, leaving the others alone', async () => {
