@@ -7,7 +7,7 @@ export { policySubjectOf, evolveSubjectPolicy } from './subject-policy-fold';
 export { eventPolicyOf, labelOf } from './event-policies';
 export type { EventPolicy, EventPolicies, EventLabel, LabelLookup, RelayRoute, Logged, LoggedData, LoggedWithMetadata } from './event-policy';
 export { AgencyPolicy, COORDINATION_CATEGORIES, COORDINATION_PURPOSES, type AgencyRef, type Decision, type DisclosableRecord, type PolicyRequest } from './agency-policy';
-export { policyStateProjection } from './policy-state.projection';
+export { policyStateProjection, POLICY_STATE } from './policy-state.projection';
 export { relianceOn, canRelyOn, namesItsRecorder, type Reliance } from './consent-reliance';
 export { WRITER_RULES, writerRefusal, type WriterRule, type WriterRelation, type WriterFacts, type WriterRefusal, type WrittenCommand } from './writer-rules';
 export { FIELD_CATEGORY, CONTACT_CONTENT_FIELDS, CONTACT_METADATA_FIELDS, shownContentFields, partialCategories, mayBePartial, ownsContent } from './partial-disclosure';

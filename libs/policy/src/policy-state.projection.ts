@@ -1,12 +1,16 @@
 import { evolveSubjectPolicy, policySubjectOf } from './subject-policy-fold';
 import { initialSubjectPolicyState, type LogEvent, type SubjectPolicyState } from './subject-policy-state';
 
+/** The name of the policy's own read model (and of its checkpoint, `projections:policy-state`). */
+export const POLICY_STATE = 'policy-state';
+
 /**
  * Policy facts per person as a read model (structurally a @samhandling/projections Projection),
- * so pull reads decide on the state of the log they read, kept by the same runtime.
+ * folded in a lane of its own in the API (ProjectionSet), so every decision waits for it and no
+ * read model can hold it back.
  */
 export const policyStateProjection = {
-  name: 'policy-state',
+  name: POLICY_STATE,
   // 2: consents carry who recorded them, their assurance and each discloser's answer; concerns raised.
   version: 2,
   categories: [],

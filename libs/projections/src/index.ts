@@ -33,3 +33,4 @@ export {
 } from './referral-deadlines.projection';
 export { ReferralDeadlineQueries, type DueDeadline } from './referral-deadlines.query';
 export { projectionStateMigration, referralBoardMigration } from './projection-state.migration';
+export { ProjectionSet, type Freshness } from './projection-set';

@@ -10,8 +10,8 @@ export class StaleCheckpoints extends Error {
 
 /**
  * The runtime's view of its projections' checkpoints, and the guard that keeps it true. Another
- * runtime (an API replica) may fold the same projections: every commit takes one lock per schema
- * and checks the checkpoints its batch started from, so a batch folded from states another runtime
+ * runtime (an API replica) may fold the same projections: every commit takes its projections'
+ * locks and checks the checkpoints its batch started from, so a batch folded from states another runtime
  * has since moved is dropped and folded again, never applied twice.
  */
 export class ProjectionCheckpoints {
@@ -84,7 +84,15 @@ export class ProjectionCheckpoints {
     await this.store.store(checkpointName(name), 0, tx);
   }
 
+  /**
+   * One lock per projection, taken in name order (so two runtimes never wait on each other in a
+   * circle): runtimes folding a projection in common take turns, and disjoint ones (the API's
+   * policy lane and its read models) commit side by side.
+   */
   private async lock(tx: SqlExecutor): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`samhandling-projections:${this.schema}`]);
+    await tx.query(
+      `SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS ordered`,
+      [[...this.names].sort().map((n) => `samhandling-projections:${this.schema}:${n}`)],
+    );
   }
 }

@@ -81,18 +81,27 @@ export class ProjectionRuntime {
 
   /** Resolves once every event appended before the call is applied: read-your-writes for a caller. */
   async catchUp(): Promise<void> {
+    await this.catchUpWithin(Infinity);
+  }
+
+  /** catchUp, waiting at most `waitMs`: true once caught up, false when the time ran out first. */
+  async catchUpWithin(waitMs: number): Promise<boolean> {
     if (this.stopped) throw new Error('ProjectionRuntime is stopped');
-    let after = Math.max(this.knownHead, this.applied);
-    for (;;) {
-      const page = await this.store.readAll({ after, limit: 1_000 });
-      if (page.length === 0) break;
-      after = page[page.length - 1].position;
-    }
-    this.knownHead = Math.max(this.knownHead, after);
-    if (after <= this.applied) return;
-    return new Promise<void>((resolve, reject) => {
-      if (this.stopped) reject(new Error('ProjectionRuntime stopped before catching up'));
-      else this.waiters.push({ position: after, resolve, reject });
+    // Positions are dense and follow commit order, so the highest committed one is the head.
+    const head = Math.max(this.knownHead, await this.store.headPosition());
+    this.knownHead = head;
+    if (head <= this.applied) return true;
+    if (waitMs <= 0) return false;
+    return new Promise<boolean>((resolve, reject) => {
+      if (this.stopped) return reject(new Error('ProjectionRuntime stopped before catching up'));
+      const waiter = { position: head, resolve: () => (clearTimeout(timer), resolve(true)), reject: (e: Error) => (clearTimeout(timer), reject(e)) };
+      const timer = Number.isFinite(waitMs)
+        ? setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }, waitMs)
+        : undefined;
+      this.waiters.push(waiter);
     });
   }
 

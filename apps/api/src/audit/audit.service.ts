@@ -1,7 +1,7 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { AuditTrail, buildAccessReport, DisclosureLog, type AccessReport, type AuditPage, type AuditRecord, type DisclosureFilter, type ScopedChainVerification } from '@samhandling/audit';
 import { LegalBasisCatalog } from '@samhandling/policy';
-import type { ConsentRegistry, PersonOverview, ProjectionRuntime } from '@samhandling/projections';
+import type { ConsentRegistry, PersonOverview, ProjectionSet } from '@samhandling/projections';
 import { PROJECTIONS } from '../reads/reads.providers';
 import type { Caller } from '../platform/auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
@@ -18,7 +18,7 @@ export class AuditService {
     private readonly log: DisclosureLog,
     private readonly catalog: LegalBasisCatalog,
     private readonly directory: AgencyDirectory,
-    @Inject(PROJECTIONS) private readonly projections: ProjectionRuntime,
+    @Inject(PROJECTIONS) private readonly projections: ProjectionSet,
   ) {}
 
   query(caller: Caller, dto: DisclosureQueryDto): Promise<AuditPage> {
@@ -66,7 +66,7 @@ export class AuditService {
     const scope = officerScope(caller, this.directory);
     const records: AuditRecord[] = [];
     for await (const page of this.trail.all(scope, { subjectId, kinds: ['pull', 'push', 'break_glass'] })) records.push(...page);
-    await this.projections.catchUp();
+    await this.projections.catchUp(['person-overview', 'consent-registry']);
     const designated = (await this.projections.get<PersonOverview>('person-overview', subjectId))?.coordinator;
     const coordinator = designated && { agency: designated.agency, since: designated.designatedAt, ...(designated.caseworker ? { caseworker: designated.caseworker } : {}) };
     const consents = (await this.projections.get<ConsentRegistry>('consent-registry', subjectId))?.consents ?? [];

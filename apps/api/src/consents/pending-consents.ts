@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { consentStatusAt, type ConsentRecord } from '@samhandling/domain';
-import { canRelyOn, LegalBasisCatalog, relianceOn, type SubjectPolicyState } from '@samhandling/policy';
-import type { ProjectionRuntime } from '@samhandling/projections';
+import { POLICY_STATE, canRelyOn, LegalBasisCatalog, relianceOn, type SubjectPolicyState } from '@samhandling/policy';
+import type { ProjectionSet } from '@samhandling/projections';
 import { AgencyDirectory } from '@samhandling/config';
 import { PROJECTIONS } from '../reads/reads.providers';
 
@@ -27,14 +27,14 @@ export interface PendingConsent {
 @Injectable()
 export class PendingConsents {
   constructor(
-    @Inject(PROJECTIONS) private readonly runtime: ProjectionRuntime,
+    @Inject(PROJECTIONS) private readonly runtime: ProjectionSet,
     private readonly catalog: LegalBasisCatalog,
     private readonly directory: AgencyDirectory,
   ) {}
 
   async of(agency: string, after: string | undefined, limit: number, now = new Date().toISOString()) {
-    await this.runtime.catchUp();
-    const rows = await this.runtime.containing<SubjectPolicyState>('policy-state', 'involved', { [agency]: true }, after ?? '', limit);
+    await this.runtime.catchUp([POLICY_STATE]);
+    const rows = await this.runtime.containing<SubjectPolicyState>(POLICY_STATE, 'involved', { [agency]: true }, after ?? '', limit);
     const agencies = this.directory.all();
     const pending: PendingConsent[] = [];
     for (const { key, state } of rows) {

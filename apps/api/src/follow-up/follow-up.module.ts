@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { SqlEventStore } from '@samhandling/event-store';
-import { ReferralDeadlineQueries, type ProjectionRuntime } from '@samhandling/projections';
+import { ReferralDeadlineQueries, type ProjectionSet } from '@samhandling/projections';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { PROJECTIONS } from '../reads/reads.providers';
 import { EVENT_STORE } from '../platform/store/store.module';
@@ -20,7 +20,7 @@ export class DeadlineSchedulerHost implements OnApplicationBootstrap, OnModuleDe
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: SqlEventStore,
-    @Inject(PROJECTIONS) private readonly runtime: ProjectionRuntime,
+    @Inject(PROJECTIONS) private readonly runtime: ProjectionSet,
     @Inject(SCHEDULER_CLOCK) private readonly clock: () => Date,
     @Inject(METRICS) private readonly metrics: Metrics,
   ) {}

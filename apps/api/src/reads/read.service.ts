@@ -1,12 +1,13 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { DataCategory, Purpose } from '@samhandling/domain';
 import { disclosureId, DisclosureLog, type Disclosure } from '@samhandling/audit';
 import { AgencyPolicy, initialSubjectPolicyState, LegalBasisCatalog, type Basis, type SubjectPolicyState } from '@samhandling/policy';
-import { BOARD_SIDES, REFERRAL_BOARD, ReferralBoardQueries, type BoardCursor, type BoardReferral, type BoardSide, type ConsentRegistry, type ContactHistory, type PersonOverview, type ProjectionRuntime } from '@samhandling/projections';
+import { BOARD_SIDES, REFERRAL_BOARD, ReferralBoardQueries, type BoardCursor, type BoardReferral, type BoardSide, type ConsentRegistry, type ContactHistory, type Freshness, type PersonOverview, type ProjectionSet } from '@samhandling/projections';
 import type { Caller } from '../platform/auth/token-verifier';
 import { AgencyDirectory } from '@samhandling/config';
-import type { ReadableProjection } from './api-projections';
+import { POLICY_STATE, type ReadableProjection } from './api-projections';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { Disclosing, describe } from './disclose-items';
 import { explainBasis, pullPolicy, recordDisclosure, refuse, uniqueBases, type PullContext } from './pull-decision';
 import { encodeBoardCursor } from './board-cursor';
@@ -37,16 +38,42 @@ export interface BoardPageRequest {
 @Injectable()
 export class ReadService {
   constructor(
-    @Inject(PROJECTIONS) private readonly runtime: ProjectionRuntime,
+    @Inject(PROJECTIONS) private readonly runtime: ProjectionSet,
     private readonly catalog: LegalBasisCatalog,
     private readonly disclosures: DisclosureLog,
     private readonly directory: AgencyDirectory,
     private readonly board: ReferralBoardQueries,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Waits for the read models a read shows, up to READ_WAIT_MS: past it the read answers with
+   * what is there, saying how stale it is, rather than hang while a projection rebuilds. The
+   * policy's own state is never stale: it folds in a lane of its own, and a decision waits for it
+   * (up to POLICY_WAIT_MS, then 503), so a consent withdrawn a moment ago is never relied on.
+   */
+  private async settle(projections: readonly string[], policy: boolean): Promise<Freshness> {
+    if (policy) {
+      const facts = await this.runtime.freshness([POLICY_STATE], this.config.reads.policyWaitMs);
+      if (facts.stale) {
+        throw new ServiceUnavailableException({
+          error: 'READ.POLICY_CATCHING_UP', retryAfter: 5,
+          message: `The policy's state is ${facts.lag} event(s) behind the log, and no read is decided on stale policy facts; retry in 5 seconds`,
+        });
+      }
+    }
+    return projections.length === 0 ? { position: this.runtime.checkpoint(POLICY_STATE), lag: 0, stale: false } : this.runtime.freshness(projections, this.config.reads.waitMs);
+  }
+
   async read(request: ReadRequest) {
-    await this.runtime.catchUp();
     const { subjectId } = request;
+    const shown = request.projection === 'coordination' ? ['person-overview', 'contact-history'] : [request.projection, 'person-overview'];
+    let freshness = await this.settle(shown, true);
+    // A person registered a moment ago is not "not found": a stale read waits for the log to say so.
+    if (freshness.stale && !(await this.runtime.get<PersonOverview>('person-overview', subjectId))?.identity) {
+      await this.runtime.catchUp(shown);
+      freshness = { position: Math.min(...shown.map((p) => this.runtime.checkpoint(p))), lag: 0, stale: false };
+    }
     const registered = await this.runtime.get<PersonOverview>('person-overview', subjectId);
     // The coordinator's overview is composed from the person overview and the contact history.
     const state = request.projection === 'coordination'
@@ -56,8 +83,8 @@ export class ReadService {
     const policyState = (await this.runtime.get<SubjectPolicyState>('policy-state', subjectId)) ?? initialSubjectPolicyState(subjectId);
     const read: PullContext = {
       ...request, requestId: request.requestId ?? randomUUID(), at: new Date().toISOString(),
-      // The point of the log this read was decided at: every projection has caught up to it.
-      logPosition: this.runtime.checkpoint(request.projection === 'coordination' ? 'person-overview' : request.projection),
+      // The point of the log the records shown were folded up to (the policy's state is at it or later).
+      logPosition: freshness.position,
     };
     const d = new Disclosing(pullPolicy(this.catalog, this.directory, read, policyState));
     const data = this.view(request.projection, state ?? emptyState(request.projection, subjectId), d, read.at);
@@ -65,6 +92,7 @@ export class ReadService {
     await recordDisclosure(this.disclosures, this.catalog, read, d.disclosed);
     return {
       subjectId, projection: request.projection, purpose: request.purpose, decidedAt: read.at, logPosition: read.logPosition,
+      stale: freshness.stale, lag: freshness.lag,
       bases: uniqueBases(d.disclosed.flatMap((i) => i.bases)).map((b) => explainBasis(this.catalog, b)),
       data,
     };
@@ -75,14 +103,14 @@ export class ReadService {
    * `owner`, and on which bases — without reading or disclosing any record.
    */
   async explainDecision(caller: Caller, subjectId: string, purpose: Purpose, owner: string, categories: DataCategory[], justification?: string) {
-    await this.runtime.catchUp();
+    await this.settle([], true);
     const policyState = (await this.runtime.get<SubjectPolicyState>('policy-state', subjectId)) ?? initialSubjectPolicyState(subjectId);
     const at = new Date().toISOString();
     const policy = AgencyPolicy.build(this.catalog, {
       requester: caller.agency, state: policyState, purpose, at, initiative: 'recipient', justification, agencies: this.directory.all(),
     });
     const decision = policy.decide({ kind: 'contact', subjectId, ownerAgency: owner, categories });
-    return { subjectId, requester: caller.agency.id, owner, purpose, decidedAt: at, logPosition: this.runtime.checkpoint('policy-state'), ...decision, bases: decision.bases.map((b) => explainBasis(this.catalog, b)) };
+    return { subjectId, requester: caller.agency.id, owner, purpose, decidedAt: at, logPosition: this.runtime.checkpoint(POLICY_STATE), ...decision, bases: decision.bases.map((b) => explainBasis(this.catalog, b)) };
   }
 
   /**
@@ -91,10 +119,10 @@ export class ReadService {
    * on each referral, and reading a page is recorded per person on it.
    */
   async referralBoard(caller: Caller, page: BoardPageRequest, requestId: string = randomUUID()) {
-    await this.runtime.catchUp();
+    const freshness = await this.settle([REFERRAL_BOARD], false);
     const agency = caller.agency.id;
     const at = page.after?.at ?? new Date().toISOString();
-    const logPosition = this.runtime.checkpoint(REFERRAL_BOARD);
+    const logPosition = freshness.position;
     const sides = page.after ? [page.after.side] : page.side ? [page.side] : BOARD_SIDES;
     const pages = new Map(await Promise.all(sides.map(async (side) => [side, await this.board.page(agency, side, at, page.limit, page.after)] as const)));
     const basisOf = (r: BoardReferral): Basis => ({ kind: 'referral', referralId: r.referralId, referralBasis: r.basis });
@@ -113,7 +141,7 @@ export class ReadService {
     const next: Partial<Record<BoardSide, string>> = {};
     for (const [side, { next: cursor }] of pages) if (cursor) next[side] = encodeBoardCursor(cursor);
     return {
-      agency, decidedAt: at, logPosition,
+      agency, decidedAt: at, logPosition, stale: freshness.stale, lag: freshness.lag,
       ...(pages.has('incoming') ? { incoming: incoming.map((r) => ({ ...r, bases: [describe(basisOf(r))] })) } : {}),
       ...(pages.has('outgoing') ? { outgoing: pages.get('outgoing')!.referrals.map((r) => ({ ...r, bases: ['own-record'] })) } : {}),
       next,

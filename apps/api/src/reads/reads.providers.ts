@@ -2,8 +2,8 @@ import { Inject, Injectable, type OnModuleDestroy, type Provider } from '@nestjs
 import { DisclosureLog } from '@samhandling/audit';
 import type { SqlEventStore } from '@samhandling/event-store';
 import { loadCatalog, LegalBasisCatalog } from '@samhandling/policy';
-import { ProjectionRuntime, ReferralBoardQueries } from '@samhandling/projections';
-import { API_PROJECTIONS } from './api-projections';
+import { ProjectionSet, ReferralBoardQueries } from '@samhandling/projections';
+import { API_PROJECTION_LANES } from './api-projections';
 import { CUSTOM_DEFINITIONS, CustomProjections, type LoadedCustomProjection } from './custom/custom-projections';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { EVENT_STORE } from '../platform/store/store.module';
@@ -16,7 +16,7 @@ export const readProviders: Provider[] = [
   {
     provide: PROJECTIONS,
     inject: [EVENT_STORE],
-    useFactory: (store: SqlEventStore) => ProjectionRuntime.start(store, API_PROJECTIONS, { createTable: false }),
+    useFactory: (store: SqlEventStore) => ProjectionSet.start(store, API_PROJECTION_LANES, { createTable: false }),
   },
   {
     // Its indexes are migration 007's (the store module migrated the schema before anything started).
@@ -44,7 +44,7 @@ export const readProviders: Provider[] = [
 /** Stops the projection runtimes before the store closes (module-destroy hooks all run before application-shutdown hooks). */
 @Injectable()
 export class ProjectionsShutdown implements OnModuleDestroy {
-  constructor(@Inject(PROJECTIONS) private readonly runtime: ProjectionRuntime, private readonly customs: CustomProjections) {}
+  constructor(@Inject(PROJECTIONS) private readonly runtime: ProjectionSet, private readonly customs: CustomProjections) {}
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all([this.runtime.stop(), this.customs.stop()]);

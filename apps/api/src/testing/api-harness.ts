@@ -38,6 +38,8 @@ export class ApiHarness {
   /**
    * The in-process relay is off unless asked for, so tests that count disclosure records see only
    * their own. `env` is read as the API's environment would be, e.g. { RATE_LIMIT_PER_MINUTE: '5' }.
+   * Reads wait up to 30 s for their projections (READ_WAIT_MS), so a test that writes and then
+   * reads sees its write on a busy machine too; the stale-read test sets its own.
    */
   static async start(options: {
     relayInProcess?: boolean;
@@ -52,7 +54,7 @@ export class ApiHarness {
   } = {}): Promise<ApiHarness> {
     const ownsDataDir = options.dataDir === undefined;
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samhandling-api-'));
-    const defaults = loadConfig(options.env ?? {});
+    const defaults = loadConfig({ READ_WAIT_MS: '30000', ...options.env });
     const config: AppConfig = {
       ...defaults,
       dataDir,

@@ -4,6 +4,7 @@ import { BUILT_IN_PROJECTIONS } from '../built-in-projections';
 import type { Projection } from '../projection';
 import { checkpointName } from '../projection-checkpoints';
 import { ProjectionRuntime } from '../projection-runtime';
+import { ProjectionSet } from '../projection-set';
 import { ReferralBoardQueries } from '../referral-board.query';
 import type { PersonOverview } from '../person-overview.types';
 import type { ContactHistory } from '../contact-history.projection';
@@ -208,5 +209,34 @@ export function projectionRuntimeContract(harness: RuntimeHarness): void {
     await Promise.all([one.catchUp(), two.catchUp()]);
     expect(await two.get('counter', 'all')).toEqual({ count: 3 * scenario().length });
     await expectPureFold(two, store, BUILT_IN_PROJECTIONS);
+  }, TIMEOUT);
+
+  it('keeps a lane that cannot fold from holding another back, and says how far behind it is', async () => {
+    let failing = false;
+    const errors: unknown[] = [];
+    const set = await ProjectionSet.start(store, [[counter('policy')], [counter('slow', () => failing), counter('content')]], { pollIntervalMs: 50, onError: (e) => errors.push(e) });
+    try {
+      await append(store, scenario().slice(0, 3));
+      await set.catchUp();
+      expect(await set.freshness(['slow', 'policy'], 0)).toEqual({ position: 3, lag: 0, stale: false });
+
+      failing = true;
+      await append(store, scenario().slice(3, 5));
+      await set.catchUp(['policy']);
+      expect(await set.get('policy', 'all')).toEqual({ count: 5 });
+      expect(await set.freshness(['policy'], 0)).toEqual({ position: 5, lag: 0, stale: false });
+      await until(() => errors.length >= 1, 'the slow lane to fail');
+      // The read asked to wait 100 ms: it answers with what is there, 2 events behind.
+      expect(await set.freshness(['content', 'policy'], 100)).toEqual({ position: 3, lag: 2, stale: true });
+      expect(await set.get('content', 'all')).toEqual({ count: 3 });
+      expect(String(set.lastError)).toMatch(/slow cannot evolve/);
+
+      failing = false;
+      expect(await set.freshness(['content', 'slow'], 30_000)).toEqual({ position: 5, lag: 0, stale: false });
+      expect(await set.get('slow', 'all')).toEqual({ count: 5 });
+    } finally {
+      await set.stop();
+    }
+    await expect(ProjectionSet.start(store, [[counter('twice')], [counter('twice')]])).rejects.toThrow(/"twice" is in two lanes/);
   }, TIMEOUT);
 }

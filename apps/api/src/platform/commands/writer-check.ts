@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { forbidden, referralStream } from '@samhandling/domain';
 import type { EventStore } from '@samhandling/event-store';
 import { AgencyDirectory } from '@samhandling/config';
-import { WRITER_RULES, writerRefusal, type SubjectPolicyState, type WriterFacts, type WrittenCommand } from '@samhandling/policy';
-import type { ProjectionRuntime } from '@samhandling/projections';
+import { POLICY_STATE, WRITER_RULES, writerRefusal, type SubjectPolicyState, type WriterFacts, type WrittenCommand } from '@samhandling/policy';
+import type { ProjectionSet } from '@samhandling/projections';
 import { PROJECTIONS } from '../store/projections.token';
 import { EVENT_STORE } from '../store/store.module';
 import type { CommandContext } from './handle-command';
@@ -20,7 +20,7 @@ type AnyCommand = { type: string; data: { subjectId?: string; consentId?: string
 export class WriterCheck {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PROJECTIONS) private readonly runtime: ProjectionRuntime,
+    @Inject(PROJECTIONS) private readonly runtime: ProjectionSet,
     private readonly directory: AgencyDirectory,
   ) {}
 
@@ -41,8 +41,9 @@ export class WriterCheck {
       if (sent?.type === 'ReferralSent') facts.referral = { from: String(sent.data.from), to: String(sent.data.to) };
     }
     if (subjectId !== undefined) {
-      await this.runtime.catchUp();
-      const state = await this.runtime.get<SubjectPolicyState>('policy-state', subjectId);
+      // The policy's own lane only: a command never waits for a read model.
+      await this.runtime.catchUp([POLICY_STATE]);
+      const state = await this.runtime.get<SubjectPolicyState>(POLICY_STATE, subjectId);
       if (state) facts.state = state;
     }
     return facts;

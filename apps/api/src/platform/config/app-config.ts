@@ -40,6 +40,15 @@ export interface AppConfig extends PlatformConfig {
    * the working directory), folded and read under the policy like the built-ins (reads/custom).
    */
   customProjections: string[];
+  /** How long a read waits for its projections and for the policy's own state (READ_WAIT_MS, POLICY_WAIT_MS). */
+  reads: ReadWaits;
+}
+
+export interface ReadWaits {
+  /** A read waits this long (1000 ms) for lagging projections, then answers with what is there, marked stale with its lag. */
+  waitMs: number;
+  /** The policy's state is never stale: a read waits this long (10000 ms) for it, then answers 503 READ.POLICY_CATCHING_UP. */
+  policyWaitMs: number;
 }
 
 export interface InboxConfig {
@@ -82,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: env.METRICS_TOKEN || undefined,
     readyMaxRelayLagEvents: envInteger(env, 'READY_MAX_RELAY_LAG_EVENTS', 10_000, { min: 0 }),
     customProjections: customProjectionFiles(env.CUSTOM_PROJECTIONS),
+    reads: { waitMs: envInteger(env, 'READ_WAIT_MS', 1_000, { min: 0 }), policyWaitMs: envInteger(env, 'POLICY_WAIT_MS', 10_000, { min: 0 }) },
   };
 }
 

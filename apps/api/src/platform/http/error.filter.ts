@@ -22,6 +22,8 @@ export interface ErrorBody {
   details?: unknown;
   /** Why a disclosure was refused (no_basis, consent_withdrawn, consent_expired, consent_not_yet_valid, consent_not_confirmed, objection). */
   reason?: string;
+  /** Seconds after which a 503 is worth retrying; also sent as Retry-After. */
+  retryAfter?: number;
 }
 
 /**
@@ -42,6 +44,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (body.statusCode === 503 && body.error === STORE_UNAVAILABLE) {
       this.outage.failed(exception);
       response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
+    } else if (body.statusCode === 503 && typeof body.retryAfter === 'number') {
+      // A 503 that knows when to come back says so (e.g. READ.POLICY_CATCHING_UP).
+      response.setHeader('Retry-After', String(body.retryAfter));
     }
     // For the request metrics (observability/http-metrics.ts): codes and reasons, never content.
     Object.assign(response.locals, { errorCode: body.error, ...(body.error === 'POLICY.DENIED' ? { denialReason: body.reason ?? 'unspecified' } : {}) });
@@ -74,7 +79,7 @@ export function describeError(exception: unknown): ErrorBody | undefined {
     const status = exception.getStatus();
     const res = exception.getResponse();
     if (typeof res === 'object' && res !== null) {
-      const r = res as { error?: string; message?: string | string[]; reason?: string; details?: unknown };
+      const r = res as { error?: string; message?: string | string[]; reason?: string; details?: unknown; retryAfter?: unknown };
       const messages = Array.isArray(r.message) ? r.message : undefined;
       return {
         statusCode: status,
@@ -82,6 +87,7 @@ export function describeError(exception: unknown): ErrorBody | undefined {
         message: messages ? `Invalid request: ${messages.join('; ')}` : String(r.message ?? exception.message),
         ...(messages ? { details: messages } : r.details !== undefined ? { details: r.details } : {}),
         ...(r.reason ? { reason: r.reason } : {}),
+        ...(status === 503 && typeof r.retryAfter === 'number' ? { retryAfter: r.retryAfter } : {}),
       };
     }
     return { statusCode: status, error: codeFor(status), message: String(res) };

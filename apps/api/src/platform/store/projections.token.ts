@@ -1,2 +1,2 @@
-/** The injection token of the API's ProjectionRuntime (provided by reads/reads.providers.ts). */
+/** The injection token of the API's ProjectionSet: its projections, the policy state in a lane of its own (reads/reads.providers.ts). */
 export const PROJECTIONS = Symbol('PROJECTIONS');

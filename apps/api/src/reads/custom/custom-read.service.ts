@@ -4,7 +4,7 @@ import { DisclosureLog } from '@samhandling/audit';
 import type { Purpose } from '@samhandling/domain';
 import { AgencyDirectory } from '@samhandling/config';
 import { initialSubjectPolicyState, LegalBasisCatalog, type SubjectPolicyState } from '@samhandling/policy';
-import type { CustomState, PersonOverview, ProjectionRuntime } from '@samhandling/projections';
+import type { CustomState, PersonOverview, ProjectionSet } from '@samhandling/projections';
 import { PROJECTIONS } from '../../platform/store/projections.token';
 import { Disclosing } from '../disclose-items';
 import { explainBasis, pullPolicy, recordDisclosure, refuse, uniqueBases, type PullContext } from '../pull-decision';
@@ -30,7 +30,7 @@ export interface CustomReadRequest {
 @Injectable()
 export class CustomReadService {
   constructor(
-    @Inject(PROJECTIONS) private readonly runtime: ProjectionRuntime,
+    @Inject(PROJECTIONS) private readonly runtime: ProjectionSet,
     private readonly customs: CustomProjections,
     private readonly catalog: LegalBasisCatalog,
     private readonly disclosures: DisclosureLog,
