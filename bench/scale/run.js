@@ -1,6 +1,6 @@
 'use strict';
 /**
- * bench/scale — how the relay's costs grow with history (issue 15).
+ * bench/scale — how the relay's and the read side's costs grow with history (issue 15).
  *   npm run build && node bench/scale/run.js          (from the root; DATABASE_URL as for the other benches)
  *   BENCH_SCALE_SIZES=10000,100000,1000000 (the default) — events in each log
  *
@@ -10,11 +10,14 @@
  *   1. catch-up: from checkpoint 0 to the head; events/s, and the process's peak RSS (VmHWM);
  *   2. restart: one new event appended, a new relay process started; time from spawn to that
  *      event's delivery in the feed (process start, migrations check, policy state, first batch);
- *   3. storage: every table of the relay's schema against the events table.
+ *   3. read side: the API's projections (its two lanes, as apps/api folds them, from dist/) from
+ *      0 to the head, in this process; events/s;
+ *   4. storage: every table of the schema (log, relay, feed, audit, projections) against the
+ *      events table.
  * Then the slope from each size to the next: how each figure grew for 10× the history.
  * Targets: restart ≤ 5 s at every size; peak RSS ≤ 512 MiB at every size (bounded by the
- * policy-state cache, not by the number of people). The read side (projections' catch-up, their
- * storage) is not measured here.
+ * policy-state cache, not by the number of people); read-side catch-up ≥ 20,000 events/s;
+ * storage ≤ 3×.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -31,6 +34,8 @@ const { agencies, person, healthContact } = require('../relay/workload');
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const RESTART_TARGET_MS = 5_000;
 const RSS_TARGET_MIB = 512;
+const PROJECT_TARGET = 20_000;
+const STORAGE_TARGET = 3;
 const PREFIX = 'scale';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
@@ -119,7 +124,17 @@ async function measure(size, directory) {
     const restartPeak = relay.peakRss();
     await relay.stop();
 
-    // 3. Storage.
+    // 3. Read side: both of the API's lanes from 0, as a fresh API (or `projections rebuild`) folds them.
+    const { ProjectionSet } = require('@samhandling/projections');
+    const { API_PROJECTION_LANES } = require(path.join(ROOT, 'dist', 'apps', 'api', 'src', 'reads', 'api-projections.js'));
+    const p0 = performance.now();
+    const set = await ProjectionSet.start(store, API_PROJECTION_LANES);
+    await set.catchUp();
+    const projectSeconds = (performance.now() - p0) / 1000;
+    await set.stop();
+    const folded = await store.headPosition();
+
+    // 4. Storage.
     const tables = await sql.query(
       `SELECT c.relname AS name, pg_total_relation_size(c.oid) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname = 'samhandling' AND c.relkind = 'r' ORDER BY 2 DESC`);
@@ -127,7 +142,7 @@ async function measure(size, directory) {
     const all = tables.reduce((n, t) => n + Number(t.bytes), 0);
     await store.close();
     return {
-      size: head, catchUp: head / catchUpSeconds, peakMiB: mib(Math.max(peak, restartPeak)), restartMs, storage: all / events,
+      size: head, catchUp: head / catchUpSeconds, project: folded / projectSeconds, peakMiB: mib(Math.max(peak, restartPeak)), restartMs, storage: all / events,
       tables: tables.slice(0, 5).map((t) => `${t.name} ${(Number(t.bytes) / events).toFixed(2)}×`).join(', '),
     };
   } finally {
@@ -145,28 +160,31 @@ async function main() {
       process.stdout.write(`\n== ${fmt(size)} events\n`);
       rows.push(await measure(size, directory));
       const r = rows.at(-1);
-      process.stdout.write(`  catch-up ${fmt(r.catchUp)} events/s, peak RSS ${fmt(r.peakMiB)} MiB, restart → first new delivery ${fmt(r.restartMs)} ms, storage ${r.storage.toFixed(2)}× (${r.tables})\n`);
+      process.stdout.write(`  relay catch-up ${fmt(r.catchUp)} events/s, read side ${fmt(r.project)} events/s, peak RSS ${fmt(r.peakMiB)} MiB, restart → first new delivery ${fmt(r.restartMs)} ms, storage ${r.storage.toFixed(2)}× (${r.tables})\n`);
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  console.log('\n| events | restart → first new delivery | target ≤ 5 s | relay catch-up | peak RSS | target ≤ 512 MiB | relay tables / events table |');
-  console.log('|---:|---:|:--:|---:|---:|:--:|---:|');
+  console.log('\n| events | restart → first new delivery | target ≤ 5 s | relay catch-up | peak RSS | target ≤ 512 MiB | read-side catch-up | target ≥ 20,000 ev/s | all tables / events table | target ≤ 3× |');
+  console.log('|---:|---:|:--:|---:|---:|:--:|---:|:--:|---:|:--:|');
   let missed = false;
   for (const r of rows) {
     const restartOk = r.restartMs <= RESTART_TARGET_MS;
     const rssOk = r.peakMiB <= RSS_TARGET_MIB;
-    missed ||= !restartOk || !rssOk;
-    console.log(`| ${fmt(r.size)} | ${(r.restartMs / 1000).toFixed(2)} s | ${restartOk ? 'PASS' : 'FAIL'} | ${fmt(r.catchUp)} ev/s | ${fmt(r.peakMiB)} MiB | ${rssOk ? 'PASS' : 'FAIL'} | ${r.storage.toFixed(2)}× |`);
+    const projectOk = r.project >= PROJECT_TARGET;
+    const storageOk = r.storage <= STORAGE_TARGET;
+    missed ||= !restartOk || !rssOk || !projectOk || !storageOk;
+    const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
+    console.log(`| ${fmt(r.size)} | ${(r.restartMs / 1000).toFixed(2)} s | ${verdict(restartOk)} | ${fmt(r.catchUp)} ev/s | ${fmt(r.peakMiB)} MiB | ${verdict(rssOk)} | ${fmt(r.project)} ev/s | ${verdict(projectOk)} | ${r.storage.toFixed(2)}× | ${verdict(storageOk)} |`);
   }
   if (rows.length > 1) {
     console.log('\nslope (each figure at this size ÷ the same figure at the previous size):');
-    console.log('| from → to | events | restart | catch-up rate | peak RSS | storage ratio |');
-    console.log('|---|---:|---:|---:|---:|---:|');
+    console.log('| from → to | events | restart | relay catch-up rate | peak RSS | read-side catch-up rate | storage ratio |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (let i = 1; i < rows.length; i++) {
       const [a, b] = [rows[i - 1], rows[i]];
       const x = (p, q) => `${(q / p).toFixed(2)}×`;
-      console.log(`| ${fmt(a.size)} → ${fmt(b.size)} | ${x(a.size, b.size)} | ${x(a.restartMs, b.restartMs)} | ${x(a.catchUp, b.catchUp)} | ${x(a.peakMiB, b.peakMiB)} | ${x(a.storage, b.storage)} |`);
+      console.log(`| ${fmt(a.size)} → ${fmt(b.size)} | ${x(a.size, b.size)} | ${x(a.restartMs, b.restartMs)} | ${x(a.catchUp, b.catchUp)} | ${x(a.peakMiB, b.peakMiB)} | ${x(a.project, b.project)} | ${x(a.storage, b.storage)} |`);
     }
   }
   if (SMOKE) console.log('(smoke run: sizes too small for the figures to mean anything)');
