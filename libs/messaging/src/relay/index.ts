@@ -7,3 +7,4 @@ export { pushDisclosureId, type BatchPlan } from './batch-plan';
 export { PUSH_PURPOSES } from './recipients';
 export { relayLag } from './relay-lag';
 export { RelayPolicyStore, relayPolicyStateMigration } from './relay-policy-state';
+export { partitionOf, partitionCheckpoint, type Partition } from './partitions';

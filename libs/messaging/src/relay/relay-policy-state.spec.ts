@@ -12,6 +12,7 @@ import { fromEvents } from './identity-with-concern';
 import { PolicyTracker } from './policy-tracker';
 import { Recipients } from './recipients';
 import { Relay } from './relay';
+import { partitionOf, type Partition } from './partitions';
 import { appendAs } from './testing/relay-fixture';
 
 const catalog = loadCatalog(join(__dirname, '..', '..', '..', 'policy', 'catalog'));
@@ -106,9 +107,9 @@ describe('the relay over persisted policy state', () => {
   const delivered: Delivery[] = [];
   const said: string[] = [];
   /** Runs a fresh relay (nothing in memory) with a cache of two people and one route, up to `upTo`. */
-  const run = async (checkpointName: string, upTo: number) => {
+  const run = async (checkpointName: string, upTo: number, partition?: Partition) => {
     const relay = new Relay({
-      store, catalog, agencies, disclosureLog: log, feed, checkpointName, batchSize: 7, cachedSubjects: 2, cachedRoutes: 1,
+      store, catalog, agencies, disclosureLog: log, feed, checkpointName, batchSize: 7, cachedSubjects: 2, cachedRoutes: 1, partition,
       onBatch: (plan) => {
         decided.push(...plan.disclosures);
         delivered.push(...plan.deliveries);
@@ -170,5 +171,37 @@ describe('the relay over persisted policy state', () => {
     await run('lazy', events[events.length - 1].position);
     expect(sorted(decided)).toEqual(sorted(reference.filter((d) => d.logPosition! > at(0.4))));
     expect(sent(delivered)).toEqual(sent(referenceDeliveries.filter((d) => d.position > at(0.4))));
+  }, 120_000);
+
+  it('cut into three partitions, each stopped and started midway, the partitions together decide what the whole fold decides, each person in one', async () => {
+    decided.length = 0;
+    delivered.length = 0;
+    const owner = new Map<string, number>();
+    for (let index = 0; index < 3; index++) {
+      const before = delivered.length;
+      await run('parts', at(0.5), { index, count: 3 });
+      await run('parts', events[events.length - 1].position, { index, count: 3 });
+      for (const d of delivered.slice(before)) owner.set(d.subjectId, index);
+    }
+    expect(sorted(decided)).toEqual(sorted(reference));
+    expect(sent(delivered)).toEqual(sent(referenceDeliveries));
+    // Every person was delivered by the partition their id hashes to, and the people spread over all three.
+    expect([...owner].every(([subject, index]) => partitionOf(subject, 3) === index)).toBe(true);
+    expect(new Set(owner.values())).toEqual(new Set([0, 1, 2]));
+  }, 120_000);
+
+  it("partitions started over a single relay's checkpoint (or another count's) begin where it stopped: nothing skipped, nothing twice", async () => {
+    const { position: from } = await run('grown', at(0.4));
+    decided.length = 0;
+    delivered.length = 0;
+    await run('grown', at(0.7), { index: 0, count: 2 });
+    await run('grown', at(0.7), { index: 1, count: 2 });
+    expect(sorted(decided)).toEqual(sorted(reference.filter((d) => d.logPosition! > from && d.logPosition! <= at(0.7))));
+    // From two partitions to three: each of the three starts at the lower of the single relay's and the two's checkpoints.
+    decided.length = 0;
+    delivered.length = 0;
+    for (let index = 0; index < 3; index++) await run('grown', events[events.length - 1].position, { index, count: 3 });
+    expect(sorted(decided)).toEqual(sorted(reference.filter((d) => d.logPosition! > from)));
+    expect(sent(delivered)).toEqual(sent(referenceDeliveries.filter((d) => d.position > from)));
   }, 120_000);
 });

@@ -23,9 +23,9 @@ export class RelayPolicy {
    * persisting each chunk's states with its position (so an interrupted fold resumes). States
    * ahead of the checkpoint (it was moved back, to deliver again) are dropped and folded from 0.
    * Returns how many events it folded: none when the states are at the checkpoint, every start but
-   * the first after an upgrade.
+   * the first after an upgrade. A partition's relay folds its own people's events only (`mine`).
    */
-  async catchUp(upTo: number, stopping: () => boolean): Promise<number> {
+  async catchUp(upTo: number, stopping: () => boolean, mine: (events: readonly RecordedEvent[]) => Promise<RecordedEvent[]> = async (e) => [...e]): Promise<number> {
     let after = (await this.table.position(this.name)) ?? 0;
     if (after > upTo || (after === 0 && upTo > 0)) {
       await this.store.sqlClient.transaction((tx) => this.table.clear(this.name, tx));
@@ -33,8 +33,9 @@ export class RelayPolicy {
     }
     let folded = 0;
     while (after < upTo && !stopping()) {
-      const events = await this.store.readAll({ after, limit: Math.min(5_000, upTo - after) });
-      if (events.length === 0) break;
+      const read = await this.store.readAll({ after, limit: Math.min(5_000, upTo - after) });
+      if (read.length === 0) break;
+      const events = await mine(read);
       this.tracker.begin();
       try {
         await this.loadStates(events.map(policySubjectOf).filter((id): id is string => id !== undefined));
@@ -44,10 +45,10 @@ export class RelayPolicy {
         throw error;
       }
       const changed = this.tracker.commit();
-      const last = events[events.length - 1].position;
+      const last = read[read.length - 1].position;
       await this.store.sqlClient.transaction((tx) => this.table.save(this.name, changed, last, tx));
       this.tracker.persisted(changed);
-      folded += events.length;
+      folded += read.length;
       after = last;
     }
     if (after < upTo && !stopping()) {
@@ -122,13 +123,47 @@ export class RelayPolicy {
     for (let i = 0; i < missing.length; i += 1_000) this.tracker.load(await this.table.load(this.name, missing.slice(i, i + 1_000)));
   }
 
+  /**
+   * The person each event is about, for cutting the log into partitions: its data names the
+   * person, or (a referral's later steps name the referral only) its referral's route does, from
+   * the batch's own ReferralSent, the cache, or the referral stream. Routes read here stay cached,
+   * so a partition that does not own a referral reads its route once, not at every step.
+   */
+  async subjectsOf(events: readonly RecordedEvent[]): Promise<Array<string | undefined>> {
+    const routes = new Map<string, Route | undefined>();
+    for (const e of events) {
+      const opened = eventPolicyOf(e.type)?.opensRoute?.(e.data);
+      if (opened) routes.set(opened.referralId, opened.route);
+    }
+    const asked = new Set<string>();
+    for (const e of events) if (typeof e.data.subjectId !== 'string' && typeof e.data.referralId === 'string' && !routes.has(e.data.referralId)) asked.add(e.data.referralId);
+    for (const id of asked) {
+      try {
+        routes.set(id, this.tracker.route(id));
+      } catch (error) {
+        if (!(error instanceof NotLoaded)) throw error;
+      }
+    }
+    const read = await this.readRoutes([...asked].filter((id) => !routes.has(id)));
+    for (const [id, route] of read) routes.set(id, route);
+    this.tracker.loadRoutes(read);
+    return events.map((e) => {
+      if (typeof e.data.subjectId === 'string') return e.data.subjectId;
+      return typeof e.data.referralId === 'string' ? routes.get(e.data.referralId)?.subjectId : undefined;
+    });
+  }
+
   /** A route is a fact of its immutable ReferralSent, the first event of the referral's stream. */
   private async loadRoutes(ids: readonly string[]): Promise<void> {
+    this.tracker.loadRoutes(await this.readRoutes(this.tracker.missingRoutes(ids)));
+  }
+
+  private async readRoutes(ids: readonly string[]): Promise<Map<string, Route | undefined>> {
     const found = new Map<string, Route | undefined>();
-    await Promise.all(this.tracker.missingRoutes(ids).map(async (id) => {
+    await Promise.all(ids.map(async (id) => {
       const [first] = await this.store.readStream(referralStream(id), { fromRevision: 0, limit: 1 });
       found.set(id, first ? eventPolicyOf(first.type)?.opensRoute?.(first.data)?.route : undefined);
     }));
-    this.tracker.loadRoutes(found);
+    return found;
   }
 }

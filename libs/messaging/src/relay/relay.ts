@@ -8,6 +8,7 @@ import { PolicyTracker, type ChangedStates } from './policy-tracker';
 import { Recipients } from './recipients';
 import { RelayPolicy } from './relay-policy';
 import { RelayPolicyStore } from './relay-policy-state';
+import { partitionCheckpoint, partitionOf, startingCheckpoint } from './partitions';
 import type { RelayOptions } from './relay.types';
 
 export type { RelayOptions } from './relay.types';
@@ -53,7 +54,8 @@ export class Relay {
     this.tracker = new PolicyTracker({ lazy: true, maxSubjects: options.cachedSubjects, maxRoutes: options.cachedRoutes });
     this.recipients = new Recipients(options.catalog, options.agencies);
     this.checkpoints = new SqlCheckpointStore(options.store.sqlClient, options.store.schemaName);
-    this.name = options.checkpointName ?? 'relay';
+    const base = options.checkpointName ?? 'relay';
+    this.name = options.partition ? partitionCheckpoint(base, options.partition) : base;
     this.sinks = options.sinks ?? [];
     this.channel = options.channel ?? (this.sinks.some((s) => s.name === 'kafka') ? 'kafka' : 'feed');
   }
@@ -63,10 +65,10 @@ export class Relay {
     await this.options.lock?.acquire();
     const table = this.options.policyState ?? (await RelayPolicyStore.create(this.options.store.sqlClient, this.options.store.schemaName));
     this.policy = new RelayPolicy(this.options.store, this.name, this.tracker, table);
-    const from = await this.checkpoints.read(this.name);
+    const from = await this.startAt();
     this.done = from;
     const started = Date.now();
-    const folded = await this.policy.catchUp(from, () => this.stopping);
+    const folded = await this.policy.catchUp(from, () => this.stopping, (events) => this.mine(events));
     if (folded > 0) this.log(`policy state folded from ${folded} events up to the checkpoint in ${Date.now() - started} ms`);
     this.log(`delivering after position ${from}`);
     if (this.stopping) return;
@@ -76,6 +78,24 @@ export class Relay {
       handle: (events) => this.handle(events),
       onError: (error) => this.log(`reading the log failed, retrying: ${message(error)}`),
     });
+  }
+
+  /** A partition's first start begins where its relay's earlier layout left off (partitions.ts), and records it. */
+  private async startAt(): Promise<number> {
+    const { partition, store, checkpointName } = this.options;
+    const sql = store.sqlClient;
+    if (!partition || (await sql.query(`SELECT 1 FROM ${store.schemaName}.checkpoints WHERE name = $1`, [this.name])).length > 0) return this.checkpoints.read(this.name);
+    const from = await startingCheckpoint(sql, store.schemaName, checkpointName ?? 'relay', partition.count);
+    await this.checkpoints.store(this.name, from);
+    return from;
+  }
+
+  /** The events of this relay's partition (all of them without one), in log order. */
+  private async mine(events: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
+    const partition = this.options.partition;
+    if (!partition || partition.count <= 1) return [...events];
+    const subjects = await this.policy!.subjectsOf(events);
+    return events.filter((_, i) => partitionOf(subjects[i], partition.count) === partition.index);
   }
 
   /** People's policy states and referral routes held in memory (bounded by cachedSubjects / cachedRoutes, plus those of batches in hand). */
@@ -107,6 +127,8 @@ export class Relay {
    * is read first; anything else it turns out to need is read and the batch decided again.
    */
   private decide(events: RecordedEvent[], registrations: Registrations): Promise<{ plan: BatchPlan; changed: ChangedStates } | undefined> {
+    // None of the batch is this partition's: nothing to decide, the checkpoint moves past it all the same.
+    if (events.length === 0) return Promise.resolve({ plan: { firstPosition: 0, lastPosition: 0, events: 0, disclosures: [], deliveries: [], undecided: [] }, changed: new Map() });
     return this.policy!.decide(
       events,
       () => planInSlices(events, { tracker: this.tracker, recipients: this.recipients, agencies: this.options.agencies, channel: this.channel, registrations }),
@@ -120,13 +142,17 @@ export class Relay {
    * hand. Never throws: the subscription would hand the batch over again, and the policy state
    * has already moved past it.
    */
-  private async handle(events: RecordedEvent[]): Promise<void> {
+  private async handle(batch: RecordedEvent[]): Promise<void> {
     if (this.stopping) return;
+    const events = await this.retrying(batch, 'finding the partition', () => this.mine(batch));
+    if (!events) return;
     const registrations = await this.registrationsFor(events);
     if (!registrations) return;
     const decided = await this.decide(events, registrations);
     if (!decided) return;
-    const { plan, changed } = decided;
+    // The checkpoint covers the whole batch, the other partitions' events included.
+    const plan = { ...decided.plan, firstPosition: batch[0].position, lastPosition: batch[batch.length - 1].position, events: batch.length };
+    const { changed } = decided;
     carryEventTraces(events, plan);
     for (const skipped of plan.undecided) this.log(`event ${skipped.eventId} at ${skipped.position} could not be decided, so it goes to no one: ${skipped.reason}`);
     const recorded = this.recorded.then(() => this.retry(plan, 'recording', () => this.record(plan)));

@@ -6,6 +6,7 @@ import type { FeedStore } from './feed-store';
 import type { DeliverySink } from './kafka-sink';
 import type { RelayLock } from './relay-lock';
 import type { RelayPolicyStore } from './relay-policy-state';
+import type { Partition } from './partitions';
 
 export interface RelayOptions {
   store: SqlEventStore;
@@ -19,6 +20,12 @@ export interface RelayOptions {
   /** Channel named in disclosure records; 'kafka' when a Kafka sink is given, else 'feed'. */
   channel?: DisclosureChannel;
   checkpointName?: string;
+  /**
+   * Deliver one partition of the log only (partitions.ts): the events of the people whose id
+   * hashes to it, with a checkpoint and policy state of its own (`<checkpointName>:p<index>/<count>`).
+   * Unset: the whole log. Which instance runs which partition is PartitionLeases' business.
+   */
+  partition?: Partition;
   batchSize?: number;
   lock?: RelayLock;
   log?: (message: string) => void;
