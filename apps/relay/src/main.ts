@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { DisclosureLog } from '@samhandling/audit';
 import { errorSummary, openEventStore } from '@samhandling/event-store';
-import { FeedStore, KafkaSink, kafkaSettings, PgRelayLock, pingKafka, Relay, relayLag, RelayPolicyStore, type DeliverySink } from '@samhandling/messaging';
+import { FeedStore, KafkaSink, kafkaSettings, PartitionLeases, PgRelayLock, pingKafka, Relay, relayLag, RelayPolicyStore, type DeliverySink, type Partition } from '@samhandling/messaging';
 import { Metrics, startTracing } from '@samhandling/observability';
 import { loadCatalog } from '@samhandling/policy';
 import { AgencyDirectory, platformConfig } from '@samhandling/config';
@@ -20,6 +20,7 @@ const log = (message: string) => logger.info(message);
  */
 async function main(): Promise<void> {
   let relay: Relay | undefined;
+  let leases: PartitionLeases | undefined;
   let stopTracing: (() => Promise<void>) | undefined;
   let ops: import('node:http').Server | undefined;
   const sinks: DeliverySink[] = [];
@@ -32,10 +33,11 @@ async function main(): Promise<void> {
     setTimeout(() => { log('did not stop within 25 s; exiting (the batch is re-run on restart)'); process.exit(1); }, 25_000).unref();
     ops?.close();
     await relay?.stop();
+    await leases?.stop();
     for (const sink of sinks) await sink.close().catch(() => undefined);
     await close();
     await stopTracing?.().catch(() => undefined);
-    log(`stopped at position ${relay?.position ?? 'none (not started)'}`);
+    log(leases ? 'stopped; partitions handed back' : `stopped at position ${relay?.position ?? 'none (not started)'}`);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -64,22 +66,25 @@ async function main(): Promise<void> {
   } else {
     log('KAFKA_BROKERS is not set: delivering to the HTTP feed only');
   }
-  const lock = new PgRelayLock({
-    connectionString: config.databaseUrl, name: `samhandling-relay:${config.schema}`, log,
-    onLost: (error) => {
-      // Another relay may take over now; carrying on could run two at once.
-      log(`lost the relay lock (${errorSummary(error)}); exiting so a restart re-takes it`);
-      process.exit(1);
-    },
-  });
-  const lag = relayLag(store, settings.checkpointName);
+  // Another relay may take over now; carrying on could run two at once.
+  const onLost = (error: Error) => {
+    log(`lost the relay's lock (${errorSummary(error)}); exiting so a restart re-takes it`);
+    process.exit(1);
+  };
+  const partitions = config.relayPartitions;
+  const lag = relayLag(store, settings.checkpointName, partitions);
   const metrics = new Metrics({ relayLag: lag });
   store.observeAppends({ committed: (size, seconds) => metrics.appended(size, seconds) });
-  relay = new Relay({
-    store, catalog, agencies, disclosureLog, feed, sinks, lock, log, batchSize: settings.batchSize, checkpointName: settings.checkpointName,
-    policyState: RelayPolicyStore.attach(store.sqlClient, store.schemaName), cachedSubjects: settings.cachedSubjects,
+  const policyState = RelayPolicyStore.attach(store.sqlClient, store.schemaName);
+  const relayFor = (partition?: Partition) => new Relay({
+    store, catalog, agencies, disclosureLog, feed, sinks, log, batchSize: settings.batchSize, checkpointName: settings.checkpointName,
+    policyState, cachedSubjects: Math.max(1, Math.ceil(settings.cachedSubjects / (partition ? partitions : 1))), partition,
     onBatch: (plan) => metrics.delivered(plan.deliveries),
+    ...(partition ? {} : { lock: new PgRelayLock({ connectionString: config.databaseUrl!, name: `samhandling-relay:${config.schema}`, log, onLost }) }),
   });
+  // One partition: one relay at a time, a second waits as a standby. More: the instances share them (PartitionLeases).
+  if (partitions > 1) leases = new PartitionLeases({ connectionString: config.databaseUrl, schema: config.schema, partitions, worker: relayFor, log, onLost });
+  else relay = relayFor();
   if (settings.http.port > 0) {
     const checks: ReadyCheck[] = [
       { name: 'store', check: async () => ({ up: (await store.headPosition().then(() => true, () => false)) }) },
@@ -99,8 +104,8 @@ async function main(): Promise<void> {
   }
 
   if (stopping) return;
-  await relay.start();
-  log(`running (schema ${config.schema}, ${agencies.length} agencies, batch ${settings.batchSize})`);
+  await (leases ?? relay)!.start();
+  log(`running (schema ${config.schema}, ${agencies.length} agencies, batch ${settings.batchSize}${leases ? `, sharing ${partitions} partitions` : ''})`);
 }
 
 main().catch((error) => {

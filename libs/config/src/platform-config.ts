@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { envInteger } from './env';
 
 /**
  * What every Samhandling process reads alike from its environment: where the log is, who the
@@ -16,6 +17,12 @@ export interface PlatformConfig {
   /** Directory of legal-basis catalog versions (JSON), and entries switched on by configuration. */
   catalogDir: string;
   enabledBases: string[];
+  /**
+   * RELAY_PARTITIONS (1): how many partitions the relay cuts the log into, by person; that many
+   * can be delivered at once, by as many relay instances (apps/relay/README.md). Every process of
+   * a deployment must say the same: the API reads it for the relay's lag.
+   */
+  relayPartitions: number;
 }
 
 export function platformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -27,5 +34,6 @@ export function platformConfig(env: NodeJS.ProcessEnv = process.env): PlatformCo
     agencyDirectoryFile: env.AGENCY_DIRECTORY ?? join(process.cwd(), 'config', 'agencies.json'),
     catalogDir: env.LEGAL_BASIS_CATALOG_DIR ?? join(process.cwd(), 'libs', 'policy', 'catalog'),
     enabledBases: (env.LEGAL_BASES_ENABLED ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    relayPartitions: envInteger(env, 'RELAY_PARTITIONS', 1, { min: 1 }),
   };
 }

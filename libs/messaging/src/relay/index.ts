@@ -8,3 +8,4 @@ export { PUSH_PURPOSES } from './recipients';
 export { relayLag } from './relay-lag';
 export { RelayPolicyStore, relayPolicyStateMigration } from './relay-policy-state';
 export { partitionOf, partitionCheckpoint, type Partition } from './partitions';
+export { PartitionLeases, type PartitionLeasesOptions, type PartitionWorker } from './partition-leases';
