@@ -5,7 +5,15 @@ import type { Projection } from './projection';
 import { ProjectionStateTable } from './projection-state.table';
 import { ReferralRoutes } from './referral-routes';
 
+/**
+ * Events per batch at most (a batch is what the log holds past the checkpoint, up to this). Large,
+ * because a batch's cost is mostly its round trips: from 500 to 2,000 the fold of a 100k-event log
+ * went from 18k to 21k events/s (bench/scale).
+ */
+const DEFAULT_BATCH_SIZE = 2_000;
+
 export interface ProjectionRuntimeOptions {
+  /** Events per batch at most (default 2,000). */
   batchSize?: number;
   pollIntervalMs?: number;
   /** A failing batch (e.g. an evolve that throws) is reported here and retried; nothing of it is kept. */
@@ -142,7 +150,7 @@ export class ProjectionRuntime {
     this.subscription = subscribeToAll(this.store, {
       from,
       handle: (batch) => this.handle(batch),
-      batchSize: this.options.batchSize,
+      batchSize: this.options.batchSize ?? DEFAULT_BATCH_SIZE,
       pollIntervalMs: this.options.pollIntervalMs,
       onError: (error) => {
         this.failure = error;
@@ -157,7 +165,7 @@ export class ProjectionRuntime {
     for (let attempt = 1; ; attempt++) {
       try {
         for (let low = this.checkpoints.lowest(); low < first - 1; low = this.checkpoints.lowest()) {
-          const gap = await this.store.readAll({ after: low, limit: Math.min(this.options.batchSize ?? 500, first - 1 - low) });
+          const gap = await this.store.readAll({ after: low, limit: Math.min(this.options.batchSize ?? DEFAULT_BATCH_SIZE, first - 1 - low) });
           if (gap.length === 0) break;
           await this.commit(gap);
         }
