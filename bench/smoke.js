@@ -20,6 +20,7 @@ const RUNS = [
   { name: 'audit', args: ['audit/run.js'], env: { BENCH_SUBJECTS: '3', BENCH_READS: '40' } },
   { name: 'footprint', args: ['footprint/run.js'], env: { EVENTS: '300' } },
   { name: 'scale', args: ['scale/run.js'], env: { BENCH_SCALE_SIZES: '500,1500' } },
+  { name: 'command-rate', args: ['command-rate/run.js'], env: { RATES: '50', SECONDS: '2' } },
 ];
 
 if (!dist.buildIfStale()) process.exit(1);
