@@ -1,11 +1,19 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
+import pino from 'pino';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { startTracing } from '@samhandling/observability';
 import { loadConfig } from './platform/config/app-config';
+import { runWorkers } from './workers';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.workers > 1 && cluster.isPrimary) {
+    // JSON lines like the workers' (pino), from the process that only supervises them.
+    const logger = pino({ level: config.logLevel, base: { pid: process.pid, context: 'Workers' } });
+    return runWorkers(config, { info: (m) => logger.info(m), warn: (m) => logger.warn(m) });
+  }
   // OTLP traces when OTEL_TRACES_EXPORTER=otlp or an OTEL_EXPORTER_OTLP_ENDPOINT is set; off otherwise.
   const stopTracing = startTracing('samhandling-api');
   if (stopTracing) for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stopTracing().catch(() => undefined));

@@ -40,6 +40,8 @@ export interface AppConfig extends PlatformConfig {
    * the working directory), folded and read under the policy like the built-ins (reads/custom).
    */
   customProjections: string[];
+  /** API_WORKERS (1): API processes sharing the port, on PostgreSQL only (workers.ts). */
+  workers: number;
   /** How long a read waits for its projections and for the policy's own state (READ_WAIT_MS, POLICY_WAIT_MS). */
   reads: ReadWaits;
 }
@@ -91,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: env.METRICS_TOKEN || undefined,
     readyMaxRelayLagEvents: envInteger(env, 'READY_MAX_RELAY_LAG_EVENTS', 10_000, { min: 0 }),
     customProjections: customProjectionFiles(env.CUSTOM_PROJECTIONS),
+    workers: envInteger(env, 'API_WORKERS', 1, { min: 1 }),
     reads: { waitMs: envInteger(env, 'READ_WAIT_MS', 1_000, { min: 0 }), policyWaitMs: envInteger(env, 'POLICY_WAIT_MS', 10_000, { min: 0 }) },
   };
 }
