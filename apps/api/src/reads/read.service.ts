@@ -130,7 +130,7 @@ export class ReadService {
     const bySubject = new Map<string, BoardReferral[]>();
     for (const r of incoming) bySubject.set(r.subjectId, [...(bySubject.get(r.subjectId) ?? []), r]);
     // The page is part of the id: a retried page records once, another page of the same walk records its own.
-    const pageId = page.after ? encodeBoardCursor(page.after) : 'first';
+    const pageId = `${page.after ? encodeBoardCursor(page.after) : `first:${sides.join('+')}`}:${page.limit}`;
     await this.disclosures.record([...bySubject].map(([subjectId, referrals]): Disclosure => ({
       id: disclosureId('board', agency, requestId, pageId, subjectId), kind: 'pull', occurredAt: new Date().toISOString(), subjectId,
       disclosers: [...new Set(referrals.map((r) => r.from))].sort(), recipient: { agency, actor: caller.actor },
