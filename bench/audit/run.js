@@ -19,8 +19,9 @@ const { enforce } = require('../lib/smoke');
 const api = (file) => require(path.join(ROOT, 'dist', 'apps', 'api', 'src', file));
 const { DisclosureLog } = require('@samhandling/audit');
 const { LegalBasisCatalog } = require('@samhandling/policy');
+const { ReferralBoardQueries } = require('@samhandling/projections');
 const { createApp } = api('bootstrap.js');
-const { loadConfig } = api('platform/config/app-config.js');
+const { loadConfig, APP_CONFIG } = api('platform/config/app-config.js');
 const { AgencyDirectory } = require('@samhandling/config');
 const { ensureLocalKeyPair, mintToken } = api('platform/auth/local-keys.js');
 const { ReadService } = api('reads/read.service.js');
@@ -78,7 +79,7 @@ async function run(label, databaseUrl) {
     const caller = { agency: directory.get('oslo-refugee'), actor: 'bench', roles: [] };
     const recording = app.get(ReadService);
     const log = app.get(DisclosureLog);
-    const notRecording = new ReadService(app.get(PROJECTIONS), app.get(LegalBasisCatalog), { record: async () => [] }, directory);
+    const notRecording = new ReadService(app.get(PROJECTIONS), app.get(LegalBasisCatalog), { record: async () => [] }, directory, app.get(ReferralBoardQueries), app.get(APP_CONFIG));
     // Only this bench's reads: the embedded relay records push deliveries of the seeded events too.
     const ours = async () => (await log.read({ limit: 1_000_000 })).filter((r) => r.disclosure.kind === 'pull' && r.disclosure.recipient.actor === 'bench').length;
     await new Promise((resolve) => setTimeout(resolve, 500)); // let the relay settle after seeding
