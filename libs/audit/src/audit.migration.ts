@@ -29,6 +29,28 @@ export function disclosureLogDdl(schema: string): string[] {
 }
 
 /**
+ * The disclosure log refuses UPDATE, DELETE and TRUNCATE, as the events table does: a record once
+ * written stays as it was, so an accident or a role without the table's ownership cannot remove or
+ * rewrite one. (An owner can drop the trigger; what the chain's external anchor is for, issue 16.)
+ */
+export function disclosuresAppendOnlyDdl(schema: string): string[] {
+  const s = checkSchemaName(schema);
+  return [
+    `CREATE OR REPLACE FUNCTION ${s}.refuse_disclosure_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      RAISE EXCEPTION 'AUDIT.APPEND_ONLY: disclosures is append-only: % refused', TG_OP;
+    END $$`,
+    `CREATE OR REPLACE TRIGGER disclosures_append_only BEFORE UPDATE OR DELETE ON ${s}.disclosures
+      FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_disclosure_change()`,
+    `CREATE OR REPLACE TRIGGER disclosures_no_truncate BEFORE TRUNCATE ON ${s}.disclosures
+      FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_disclosure_change()`,
+  ];
+}
+
+/** Migration 008_disclosures_append_only (see disclosuresAppendOnlyDdl). */
+export const disclosuresAppendOnlyMigration: Migration = { version: 8, name: 'disclosures_append_only', up: disclosuresAppendOnlyDdl };
+
+/**
  * Migration 002_audit: the disclosure log and officers' notes as v0.1.0 created them (IF NOT
  * EXISTS throughout, so a v0.1.0 database is adopted unchanged). The version is one of the whole
  * schema's list (@samhandling/schema).

@@ -71,28 +71,43 @@ describe('DisclosureLog (hash-chained, on PGlite)', () => {
     expect(await log.verify()).toMatchObject({ ok: true, records: 9 });
   });
 
+  it('refuses to update, delete or truncate a record, naming the operation', async () => {
+    await log.record([1, 2].map((n) => disclosure(n)));
+    await expect(sql.query(`UPDATE ${table()} SET record = jsonb_set(record, '{purpose}', '"care"') WHERE seq = 2`)).rejects.toThrow(/AUDIT.APPEND_ONLY: disclosures is append-only: UPDATE refused/);
+    await expect(sql.query(`DELETE FROM ${table()} WHERE seq = 2`)).rejects.toThrow(/AUDIT.APPEND_ONLY: disclosures is append-only: DELETE refused/);
+    await expect(sql.query(`TRUNCATE ${table()}`)).rejects.toThrow(/AUDIT.APPEND_ONLY: disclosures is append-only: TRUNCATE refused/);
+    expect(await log.verify()).toMatchObject({ ok: true, records: 2 });
+  });
+
+  // The tampering below is what the table's owner can still do, triggers off: the chain tells.
+  const tamper = async (statement: string) => {
+    await sql.query(`ALTER TABLE ${table()} DISABLE TRIGGER USER`);
+    await sql.query(statement);
+    await sql.query(`ALTER TABLE ${table()} ENABLE TRIGGER USER`);
+  };
+
   it('detects a changed field at the record that was changed', async () => {
     await log.record([1, 2, 3, 4].map((n) => disclosure(n)));
-    await sql.query(`UPDATE ${table()} SET record = jsonb_set(record, '{recipient,agency}', '"nav-oslo"') WHERE seq = 3`);
+    await tamper(`UPDATE ${table()} SET record = jsonb_set(record, '{recipient,agency}', '"nav-oslo"') WHERE seq = 3`);
     expect(await log.verify()).toEqual({ ok: false, records: 2, brokenAt: 3, problem: 'hash_mismatch' });
   });
 
   it('detects a deleted record where it is missing', async () => {
     await log.record([1, 2, 3, 4].map((n) => disclosure(n)));
-    await sql.query(`DELETE FROM ${table()} WHERE seq = 2`);
+    await tamper(`DELETE FROM ${table()} WHERE seq = 2`);
     expect(await log.verify()).toEqual({ ok: false, records: 1, brokenAt: 2, problem: 'missing_record' });
   });
 
   it('detects reordered records at the first one out of place', async () => {
     await log.record([1, 2, 3, 4].map((n) => disclosure(n)));
-    await sql.query(`UPDATE ${table()} SET seq = -seq WHERE seq IN (2, 3)`);
-    await sql.query(`UPDATE ${table()} SET seq = CASE WHEN seq = -2 THEN 3 ELSE 2 END WHERE seq IN (-2, -3)`);
+    await tamper(`UPDATE ${table()} SET seq = -seq WHERE seq IN (2, 3)`);
+    await tamper(`UPDATE ${table()} SET seq = CASE WHEN seq = -2 THEN 3 ELSE 2 END WHERE seq IN (-2, -3)`);
     expect(await log.verify()).toEqual({ ok: false, records: 1, brokenAt: 2, problem: 'broken_link' });
   });
 
   it('detects a record whose hash was recomputed but whose successor still points to the old one', async () => {
     await log.record([1, 2, 3].map((n) => disclosure(n)));
-    await sql.query(`UPDATE ${table()} SET record = jsonb_set(record, '{purpose}', '"care"'), hash = repeat('a', 64) WHERE seq = 2`);
+    await tamper(`UPDATE ${table()} SET record = jsonb_set(record, '{purpose}', '"care"'), hash = repeat('a', 64) WHERE seq = 2`);
     const result = await log.verify();
     expect(result).toMatchObject({ ok: false, brokenAt: 2 });
   });

@@ -1,6 +1,6 @@
 import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
 import { chainHash, GENESIS_HASH, type Disclosure } from './disclosure';
-import { disclosureLogDdl } from './audit.migration';
+import { disclosureLogDdl, disclosuresAppendOnlyDdl } from './audit.migration';
 
 export interface ChainedDisclosure {
   seq: number;
@@ -30,7 +30,7 @@ export class DisclosureLog {
   static async create(sql: SqlClient, schema = 'samhandling'): Promise<DisclosureLog> {
     const s = checkSchemaName(schema);
     await withDdlLock(sql, async (tx) => {
-      for (const statement of disclosureLogDdl(s)) await tx.query(statement);
+      for (const statement of [...disclosureLogDdl(s), ...disclosuresAppendOnlyDdl(s)]) await tx.query(statement);
     });
     return new DisclosureLog(sql, s);
   }

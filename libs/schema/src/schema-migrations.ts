@@ -1,4 +1,4 @@
-import { auditMigration } from '@samhandling/audit';
+import { auditMigration, disclosuresAppendOnlyMigration } from '@samhandling/audit';
 import { eventLogMigration, retireLegacyAppendBatch, type Migration } from '@samhandling/event-store';
 import { feedMigration, relayPolicyStateMigration } from '@samhandling/messaging';
 import { projectionStateMigration, referralBoardMigration } from '@samhandling/projections';
@@ -19,6 +19,7 @@ export const SCHEMA_MIGRATIONS: readonly Migration[] = [
   retireLegacyAppendBatch,    // 005_retire_legacy_append_batch
   relayPolicyStateMigration,  // 006_relay_policy_state
   referralBoardMigration,     // 007_referral_board_by_referral
+  disclosuresAppendOnlyMigration, // 008_disclosures_append_only
 ];
 
 /** The newest version this build knows; a schema recording a higher one is refused. */

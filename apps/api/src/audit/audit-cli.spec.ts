@@ -81,7 +81,10 @@ describe('npm run audit (the CLI against a listening API on PGlite)', () => {
 
   it('exits 3 and names the record when the chain was tampered with', async () => {
     const store = api.store as SqlEventStore;
+    // As the table's owner can, with its append-only triggers off.
+    await store.sqlClient.query(`ALTER TABLE ${store.schemaName}.disclosures DISABLE TRIGGER USER`);
     await store.sqlClient.query(`UPDATE ${store.schemaName}.disclosures SET record = jsonb_set(record, '{recipient,agency}', '"nav-oslo"') WHERE seq = 1`);
+    await store.sqlClient.query(`ALTER TABLE ${store.schemaName}.disclosures ENABLE TRIGGER USER`);
     const records = (await api.app.get(DisclosureLog).read()).length;
     const result = await run('verify', ...connect());
     expect(result.code).toBe(3);
