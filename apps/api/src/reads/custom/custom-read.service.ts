@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DisclosureLog } from '@samhandling/audit';
 import type { Purpose } from '@samhandling/domain';
 import { AgencyDirectory } from '@samhandling/config';
-import { initialSubjectPolicyState, LegalBasisCatalog, type SubjectPolicyState } from '@samhandling/policy';
+import { initialSubjectPolicyState, LegalBasisCatalog, POLICY_STATE, type SubjectPolicyState } from '@samhandling/policy';
 import type { CustomState, PersonOverview, ProjectionSet } from '@samhandling/projections';
 import { PROJECTIONS } from '../../platform/store/projections.token';
 import { Disclosing } from '../disclose-items';
@@ -47,14 +47,15 @@ export class CustomReadService {
 
   async read(request: CustomReadRequest) {
     const custom = this.customs.get(request.projection)!;
-    // Both to the log's head: the policy state (with the built-ins) and the custom projection.
-    await Promise.all([this.runtime.catchUp(), this.customs.catchUp()]);
+    // To the log's head: the policy's lane, the registrations it checks, and the custom projection
+    // (no other read model: a built-in rebuilding does not hold a custom read back).
+    await Promise.all([this.runtime.catchUp([POLICY_STATE, 'person-overview']), this.customs.catchUp()]);
     const customs = this.customs.runtime;
     const { subjectId } = request;
     const registered = await this.runtime.get<PersonOverview>('person-overview', subjectId);
     if (!registered?.identity) throw new NotFoundException({ error: 'SUBJECT.NOT_FOUND', message: `Subject ${subjectId} is not registered` });
     const folded = (await customs.get<CustomState>(custom.definition.name, subjectId)) ?? custom.projection.init(subjectId);
-    const policyState = (await this.runtime.get<SubjectPolicyState>('policy-state', subjectId)) ?? initialSubjectPolicyState(subjectId);
+    const policyState = (await this.runtime.get<SubjectPolicyState>(POLICY_STATE, subjectId)) ?? initialSubjectPolicyState(subjectId);
     const read: PullContext = {
       ...request, requestId: request.requestId ?? randomUUID(), at: new Date().toISOString(),
       logPosition: customs.checkpoint(custom.definition.name),
