@@ -122,8 +122,10 @@ export class PartitionLeases {
   private async release(index: number): Promise<void> {
     const lease = this.held.get(index);
     if (!lease) return;
-    await lease.started;
+    // Stopped first, so a start still folding the log up to its checkpoint ends at its next chunk;
+    // the lease goes only once that start has returned too.
     await lease.worker.stop().catch((error) => this.options.log?.(`stopping the relay of partition ${index} failed: ${errorSummary(error)}`));
+    await lease.started;
     this.held.delete(index);
     await this.client?.query('SELECT pg_advisory_unlock(hashtext($1))', [this.key(index)]).catch(() => undefined);
   }
