@@ -92,11 +92,13 @@ export class ProjectionRuntime {
     await this.catchUpWithin(Infinity);
   }
 
-  /** catchUp, waiting at most `waitMs`: true once caught up, false when the time ran out first. */
-  async catchUpWithin(waitMs: number): Promise<boolean> {
+  /**
+   * catchUp, waiting at most `waitMs`: true once caught up, false when the time ran out first.
+   * `head`: the log's head as the caller already read it (ProjectionSet reads it once for all lanes).
+   */
+  async catchUpWithin(waitMs: number, head?: number): Promise<boolean> {
     if (this.stopped) throw new Error('ProjectionRuntime is stopped');
-    // Positions are dense and follow commit order, so the highest committed one is the head.
-    const head = Math.max(this.knownHead, await this.store.headPosition());
+    head = Math.max(this.knownHead, head ?? (await this.store.headPosition()));
     this.knownHead = head;
     if (head <= this.applied) return true;
     if (waitMs <= 0) return false;

@@ -65,15 +65,22 @@ export class ProjectionSet {
   }
 
   /**
-   * Catches the named projections up, waiting at most `waitMs`: a read answers at once with what
-   * is there rather than waiting for a lane that is far behind, and says how far behind it is.
+   * Catches the named projections up to the log's head (`head`, or read here), waiting at most
+   * `waitMs`: a read answers at once with what is there rather than waiting for a lane that is
+   * far behind, and says how far behind it is. One head query serves every lane asked about.
    */
-  async freshness(projections: readonly string[], waitMs: number): Promise<Freshness> {
-    const caughtUp = await Promise.all(this.lanesOf(projections).map((l) => l.catchUpWithin(waitMs)));
+  async freshness(projections: readonly string[], waitMs: number, head?: number): Promise<Freshness> {
+    const upTo = head ?? (await this.head());
+    const caughtUp = await Promise.all(this.lanesOf(projections).map((l) => l.catchUpWithin(waitMs, upTo)));
     const position = Math.min(...projections.map((p) => this.checkpoint(p)));
     if (caughtUp.every(Boolean)) return { position, lag: 0, stale: false };
-    const lag = Math.max(0, (await this.store.headPosition()) - position);
+    const lag = Math.max(0, upTo - position);
     return { position, lag, stale: lag > 0 };
+  }
+
+  /** The log's head: positions are dense and follow commit order, so the highest committed one. */
+  head(): Promise<number> {
+    return this.store.headPosition();
   }
 
   rebuild(projection: string): Promise<void> {

@@ -53,8 +53,10 @@ export class ReadService {
    * (up to POLICY_WAIT_MS, then 503), so a consent withdrawn a moment ago is never relied on.
    */
   private async settle(projections: readonly string[], policy: boolean): Promise<Freshness> {
+    // One read of the head for both waits: a read must see what was appended before it.
+    const head = await this.runtime.head();
     if (policy) {
-      const facts = await this.runtime.freshness([POLICY_STATE], this.config.reads.policyWaitMs);
+      const facts = await this.runtime.freshness([POLICY_STATE], this.config.reads.policyWaitMs, head);
       if (facts.stale) {
         throw new ServiceUnavailableException({
           error: 'READ.POLICY_CATCHING_UP', retryAfter: 5,
@@ -62,19 +64,20 @@ export class ReadService {
         });
       }
     }
-    return projections.length === 0 ? { position: this.runtime.checkpoint(POLICY_STATE), lag: 0, stale: false } : this.runtime.freshness(projections, this.config.reads.waitMs);
+    return projections.length === 0 ? { position: this.runtime.checkpoint(POLICY_STATE), lag: 0, stale: false } : this.runtime.freshness(projections, this.config.reads.waitMs, head);
   }
 
   async read(request: ReadRequest) {
     const { subjectId } = request;
     const shown = request.projection === 'coordination' ? ['person-overview', 'contact-history'] : [request.projection, 'person-overview'];
     let freshness = await this.settle(shown, true);
+    let registered = await this.runtime.get<PersonOverview>('person-overview', subjectId);
     // A person registered a moment ago is not "not found": a stale read waits for the log to say so.
-    if (freshness.stale && !(await this.runtime.get<PersonOverview>('person-overview', subjectId))?.identity) {
+    if (freshness.stale && !registered?.identity) {
       await this.runtime.catchUp(shown);
       freshness = { position: Math.min(...shown.map((p) => this.runtime.checkpoint(p))), lag: 0, stale: false };
+      registered = await this.runtime.get<PersonOverview>('person-overview', subjectId);
     }
-    const registered = await this.runtime.get<PersonOverview>('person-overview', subjectId);
     // The coordinator's overview is composed from the person overview and the contact history.
     const state = request.projection === 'coordination'
       ? { overview: registered, history: (await this.runtime.get<ContactHistory>('contact-history', subjectId)) ?? emptyState('contact-history', subjectId) }
