@@ -3,6 +3,7 @@
  * bench/scale — how the relay's and the read side's costs grow with history (issue 15).
  *   npm run build && node bench/scale/run.js          (from the root; DATABASE_URL as for the other benches)
  *   BENCH_SCALE_SIZES=10000,100000,1000000 (the default) — events in each log
+ *   BENCH_SCALE_KEEP=1 — keep each size's database (named in the output) to look into its tables
  *
  * For each size: a fresh database, a log of that many events built from the relay bench's
  * workload (bench/relay/workload.js: 11 events per person, 10 agencies, every kind of push
@@ -119,7 +120,7 @@ async function measure(size, directory) {
     await store.append(streamId, [event]);
     relay = startRelay(url, directory);
     const r0 = performance.now();
-    await waitFor(relay, async () => (await sql.query(`SELECT 1 FROM samhandling.deliveries WHERE event_id = $1 LIMIT 1`, [event.id])).length > 0, 'the new event\'s delivery', 10 * 60_000);
+    await waitFor(relay, async () => (await sql.query(`SELECT 1 FROM samhandling.deliveries d JOIN samhandling.events e ON e.position = d.position WHERE e.event_id = $1 LIMIT 1`, [event.id])).length > 0, 'the new event\'s delivery', 10 * 60_000);
     const restartMs = performance.now() - r0;
     const restartPeak = relay.peakRss();
     await relay.stop();
@@ -146,7 +147,8 @@ async function measure(size, directory) {
       tables: tables.slice(0, 5).map((t) => `${t.name} ${(Number(t.bytes) / events).toFixed(2)}×`).join(', '),
     };
   } finally {
-    await dropDatabase(name).catch(() => undefined);
+    if (process.env.BENCH_SCALE_KEEP) process.stdout.write(`  kept database ${name} (BENCH_SCALE_KEEP)\n`);
+    else await dropDatabase(name).catch(() => undefined);
   }
 }
 

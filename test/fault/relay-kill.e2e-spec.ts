@@ -260,7 +260,7 @@ describe('relay fault tolerance: SIGKILL at random points, one broker restart', 
     const recorded = await store.sqlClient.query<{ event_id: string; recipient: string }>(`SELECT record->'eventIds'->>0 AS event_id, recipient FROM ${schema}.disclosures`);
     expect(new Set(recorded.map((r) => pair(r.event_id, r.recipient)))).toEqual(new Set(plan.disclosures.map((d) => pair(d.eventIds![0], d.recipient.agency))));
     expect(await log.verify()).toMatchObject({ ok: true, records: plan.disclosures.length });
-    const feedRows = await store.sqlClient.query<{ event_id: string; agency: string }>(`SELECT event_id, agency FROM ${schema}.deliveries`);
+    const feedRows = await store.sqlClient.query<{ event_id: string; agency: string }>(`SELECT e.event_id, d.agency FROM ${schema}.deliveries d JOIN ${schema}.events e ON e.position = d.position`);
     expect(feedRows).toHaveLength(entitled.size);
     expect(new Set(feedRows.map((r) => pair(r.event_id, r.agency)))).toEqual(entitled);
 

@@ -1,6 +1,6 @@
 import { auditMigration, disclosuresAppendOnlyMigration } from '@samhandling/audit';
 import { eventLogMigration, retireLegacyAppendBatch, type Migration } from '@samhandling/event-store';
-import { feedMigration, relayPolicyStateMigration } from '@samhandling/messaging';
+import { compactFeedMigration, feedMigration, relayPolicyStateMigration } from '@samhandling/messaging';
 import { projectionStateMigration, referralBoardMigration } from '@samhandling/projections';
 
 /**
@@ -20,6 +20,7 @@ export const SCHEMA_MIGRATIONS: readonly Migration[] = [
   relayPolicyStateMigration,  // 006_relay_policy_state
   referralBoardMigration,     // 007_referral_board_by_referral
   disclosuresAppendOnlyMigration, // 008_disclosures_append_only
+  compactFeedMigration,       // 009_deliveries_compact
 ];
 
 /** The newest version this build knows; a schema recording a higher one is refused. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DisclosureLog } from '@samhandling/audit';
+import { FeedStore } from '@samhandling/messaging';
 import { appliedMigrations, migrateSchema, newEventId, PgliteSqlClient, PgSqlClient, SqlEventStore, type SqlClient } from '@samhandling/event-store';
 import { LATEST_SCHEMA_VERSION, SCHEMA_MIGRATIONS } from './schema-migrations';
 
@@ -96,12 +97,14 @@ describe.each(targets)('upgrading a v0.1.0 database ($name)', (target) => {
   let freshSql: SqlClient;
   let before: Record<string, string[]>;
   let catalogBefore: string[];
+  let deliveriesBefore: Array<{ seq: string; agency: string; event_id: string; position: string; envelope: Record<string, unknown> }>;
   let storeClosed = false;
 
   beforeAll(async () => {
     sql = await target.open(schema, true);
     freshSql = await target.open(fresh, false);
     before = await rows(sql, schema);
+    deliveriesBefore = await sql.query(`SELECT seq, agency, event_id, position, envelope FROM ${schema}.deliveries ORDER BY seq`);
     catalogBefore = await catalog(sql, schema, { withMigrationsTable: false });
   });
   afterAll(async () => {
@@ -128,10 +131,23 @@ describe.each(targets)('upgrading a v0.1.0 database ($name)', (target) => {
     expect(await catalog(freshSql, fresh, { withMigrationsTable: false })).toEqual(catalogBefore);
   });
 
-  it('adopts the database, changes no row, and records the newest version', async () => {
+  it('adopts the database, changes no row (the feed\'s rows made compact, serving the same), and records the newest version', async () => {
     const outcome = await migrateSchema(sql, schema, SCHEMA_MIGRATIONS);
     expect(outcome).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: SCHEMA_MIGRATIONS.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`) });
-    expect(await rows(sql, schema)).toEqual(before);
+    const { deliveries: compacted, ...after } = await rows(sql, schema);
+    const { deliveries: _, ...expected } = before;
+    expect(after).toEqual(expected);
+    expect(compacted).toHaveLength(before.deliveries.length);
+    // 009_deliveries_compact: every agency's feed serves what v0.1.0 stored, at the same cursors.
+    const feed = FeedStore.attach(sql, schema);
+    for (const agency of new Set(deliveriesBefore.map((d) => d.agency))) {
+      const page = await feed.read(agency, 0, 1000);
+      const stored = deliveriesBefore.filter((d) => d.agency === agency);
+      expect(page.events.map((e) => ({ id: e.id, position: e.logposition, source: e.source, subject: e.subject, categories: e.categories, basis: e.basis, disclosureid: e.disclosureid, redacted: e.redacted })))
+        .toEqual(stored.map((d) => ({ id: d.event_id, position: Number(d.position), ...d.envelope, redacted: d.envelope.redacted })));
+      expect(page.nextCursor).toBe(Number(stored[stored.length - 1].seq));
+      expect(await feed.head(agency)).toBe(Number(stored[stored.length - 1].seq));
+    }
     const applied = await appliedMigrations(sql, schema);
     expect(Math.max(...applied.map((a) => a.version))).toBe(LATEST_SCHEMA_VERSION);
     expect(await migrateSchema(sql, schema, SCHEMA_MIGRATIONS)).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION, applied: [] });

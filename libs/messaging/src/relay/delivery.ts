@@ -3,6 +3,7 @@ import type { RecordedEvent } from '@samhandling/event-store';
 import type { DisclosableRecord } from '@samhandling/policy';
 import { eventType, type DeliveredEvent } from '../cloud-event';
 import type { Delivery } from './feed-store';
+import { feedMeta } from './feed-row';
 
 /** The envelope of `event` for `agency`: whole, or (`partial`) with the withheld fields taken out and named. */
 export function delivery(
@@ -25,5 +26,5 @@ export function delivery(
     disclosureid,
     ...(partial ? { redacted: partial.redacted } : {}),
   };
-  return { agency, eventId: event.id, position: event.position, subjectId: record.subjectId, envelope };
+  return { agency, eventId: event.id, position: event.position, subjectId: record.subjectId, envelope, stored: feedMeta(envelope, event) };
 }

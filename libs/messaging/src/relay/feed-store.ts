@@ -1,7 +1,7 @@
 import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
-import { eventType, type DeliveredEvent } from '../cloud-event';
-import { redactedAgain } from './redaction';
-import { feedDdl } from './feed.migration';
+import type { DeliveredEvent } from '../cloud-event';
+import { envelopeOf, type FeedMeta } from './feed-row';
+import { compactFeedDdl, feedDdl } from './feed.migration';
 
 /** One event delivered to one agency: a row of the HTTP feed, a message on the agency's topic. */
 export interface Delivery {
@@ -11,6 +11,8 @@ export interface Delivery {
   /** Message key on Kafka: one person's events stay in order on one partition. */
   subjectId: string;
   envelope: DeliveredEvent;
+  /** What the feed row keeps of the envelope beside the event (feed-row.ts). */
+  stored: FeedMeta;
   /** The W3C trace context of the delivery (Kafka header `traceparent`); not stored in the feed. */
   traceparent?: string;
 }
@@ -29,12 +31,13 @@ export interface FeedPage {
 
 /**
  * `<schema>.deliveries`: what the relay delivered to each agency, in delivery order. A row keeps
- * only what differs per delivery (owner, subject, categories, basis, disclosure id); the rest of
- * the envelope is the event itself, read back from `<schema>.events` (same schema, same store),
- * so a batch writes a fraction of the bytes. Written in the same transaction as the disclosure
- * records that cover the rows, so the feed never shows an unrecorded disclosure. `seq` follows
- * commit order (one writer at a time, under an advisory lock), so a reader paging on
- * `seq > cursor` never skips a row that commits later.
+ * only what the event does not give (feed-row.ts: categories, and basis, subject or source where
+ * they differ from the event's; the disclosure id); the rest of the envelope is the event itself,
+ * read back from `<schema>.events` by position (same schema, same store). Written in the same
+ * transaction as the disclosure records that cover the rows, so the feed never shows an
+ * unrecorded disclosure. `seq` follows commit order (drawn from a sequence by one writer at a
+ * time, under an advisory lock), so a reader paging on `seq > cursor` never skips a row that
+ * commits later.
  */
 export class FeedStore {
   private constructor(private readonly sql: SqlClient, private readonly schema: string) {}
@@ -42,7 +45,7 @@ export class FeedStore {
   static async create(sql: SqlClient, schema = 'samhandling'): Promise<FeedStore> {
     const s = checkSchemaName(schema);
     await withDdlLock(sql, async (tx) => {
-      for (const statement of feedDdl(s)) await tx.query(statement);
+      for (const statement of [...feedDdl(s), ...compactFeedDdl(s)]) await tx.query(statement);
     });
     return new FeedStore(sql, s);
   }
@@ -60,14 +63,15 @@ export class FeedStore {
     // leaves its seq unused: cursors need order, not density.
     const rows = await tx.query<{ n: string | number }>(
       `WITH inserted AS (
-         INSERT INTO ${this.schema}.deliveries (seq, agency, event_id, position, envelope)
-         SELECT (SELECT coalesce(max(seq), 0) FROM ${this.schema}.deliveries) + ord, x->>'a', (x->>'e')::uuid, (x->>'p')::bigint, x->'v'
-           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, ord)
-         ON CONFLICT (agency, event_id) DO NOTHING
+         INSERT INTO ${this.schema}.deliveries (agency, seq, position, disclosure_id, meta)
+         SELECT a, nextval('${this.schema}.deliveries_seq'), p, d, m
+           FROM (SELECT x->>'a' AS a, (x->>'p')::bigint AS p, nullif(x->>'d', '')::uuid AS d, x->'m' AS m
+                   FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, ord) ORDER BY ord) batch
+         ON CONFLICT (agency, position) DO NOTHING
          RETURNING 1
        )
        SELECT count(*) AS n FROM inserted`,
-      [JSON.stringify(deliveries.map((d) => ({ a: d.agency, e: d.eventId, p: d.position, v: perDelivery(d.envelope) })))],
+      [JSON.stringify(deliveries.map((d) => ({ a: d.agency, p: d.position, d: d.envelope.disclosureid, m: d.stored })))],
     );
     return Number(rows[0].n);
   }
@@ -75,11 +79,16 @@ export class FeedStore {
   /** The agency's deliveries after `after`, oldest first (`head` is asked apart: a long poll reads many empty pages). */
   async read(agency: string, after: number, limit: number): Promise<Omit<FeedPage, 'head'>> {
     const rows = await this.sql.query<FeedRow>(
-      `SELECT d.seq, d.position, d.envelope, e.event_id, e.type, e.recorded_at, e.data FROM ${this.schema}.deliveries d JOIN ${this.schema}.events e ON e.position = d.position
+      `SELECT d.seq, d.position, d.disclosure_id, d.meta, e.event_id, e.type, e.recorded_at, e.data, e.metadata
+         FROM ${this.schema}.deliveries d JOIN ${this.schema}.events e ON e.position = d.position
         WHERE d.agency = $1 AND d.seq > $2 ORDER BY d.seq LIMIT $3`,
       [agency, after, limit],
     );
-    return { events: rows.map(envelopeOf), nextCursor: rows.length > 0 ? Number(rows[rows.length - 1].seq) : after };
+    const events = rows.map((r) => envelopeOf({
+      position: Number(r.position), disclosureId: r.disclosure_id, meta: r.meta,
+      event: { id: r.event_id, type: r.type, recordedAt: new Date(r.recorded_at).toISOString(), data: r.data, metadata: r.metadata },
+    }));
+    return { events, nextCursor: rows.length > 0 ? Number(rows[rows.length - 1].seq) : after };
   }
 
   /** The cursor of the agency's newest delivery (0 before the first); one index lookup. */
@@ -90,34 +99,14 @@ export class FeedStore {
   }
 }
 
-/** What a delivery row stores: the envelope's fields that the event alone does not give. */
-type PerDelivery = Pick<DeliveredEvent, 'source' | 'subject' | 'categories' | 'basis' | 'disclosureid' | 'redacted'>;
-
-const perDelivery = (e: DeliveredEvent): PerDelivery => ({
-  source: e.source, subject: e.subject, categories: e.categories, basis: e.basis, disclosureid: e.disclosureid, ...(e.redacted ? { redacted: e.redacted } : {}),
-});
-
 interface FeedRow {
   seq: string | number;
   position: string | number;
-  envelope: PerDelivery;
+  disclosure_id: string | null;
+  meta: FeedMeta;
   event_id: string;
   type: string;
   recorded_at: Date | string;
   data: DeliveredEvent['data'];
-}
-
-/**
- * The envelope as the relay built it (delivery() in batch-plan.ts), from the row and its event.
- * Rows written before rows were slimmed hold more of the envelope; the fields read here are among them.
- * A partial delivery's row names the fields withheld: they are taken out of the event's data again.
- */
-function envelopeOf(r: FeedRow): DeliveredEvent {
-  const { redacted } = r.envelope;
-  return {
-    specversion: '1.0', id: r.event_id, source: r.envelope.source, type: eventType(r.type), subject: r.envelope.subject,
-    time: new Date(r.recorded_at).toISOString(), datacontenttype: 'application/json', data: redactedAgain(r.data, r.envelope.categories, redacted),
-    logposition: Number(r.position), categories: r.envelope.categories, basis: r.envelope.basis, disclosureid: r.envelope.disclosureid,
-    ...(redacted ? { redacted } : {}),
-  };
+  metadata: Record<string, unknown>;
 }

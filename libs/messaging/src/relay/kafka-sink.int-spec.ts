@@ -30,7 +30,7 @@ describe('KafkaSink on a real broker', () => {
       specversion: '1.0', id: randomUUID(), source: `/samhandling/agencies/${agency}`, type: eventType('ContactRecorded'), subject: subjectId,
       time: new Date().toISOString(), datacontenttype: 'application/json', data: { n }, logposition: n, categories: ['contact_log'], basis: ['own'], disclosureid: '',
     };
-    return { agency, eventId: envelope.id, position: n, subjectId, envelope };
+    return { agency, eventId: envelope.id, position: n, subjectId, envelope, stored: { c: envelope.categories } };
   };
 
   it('produces each delivery to its agency topic as a CloudEvent with ce_ headers, in order per person, and recovers when its producer thread dies', async () => {

@@ -91,7 +91,7 @@ async function snapshot(sql: SqlClient, schema: string) {
     events: await rows(`SELECT position, event_id, stream_id, revision, type, data, metadata FROM ${schema}.events ORDER BY position`),
     disclosures: await rows(`SELECT * FROM ${schema}.disclosures ORDER BY seq`),
     checkpoints: await rows(`SELECT * FROM ${schema}.checkpoints ORDER BY name`),
-    deliveries: await rows(`SELECT seq, agency, event_id, position, envelope FROM ${schema}.deliveries ORDER BY seq`),
+    deliveries: await rows(`SELECT seq, agency, position, disclosure_id, meta FROM ${schema}.deliveries ORDER BY seq`),
   };
 }
 
