@@ -1,7 +1,7 @@
 import { conflict, invalid, notFound } from '@samhandling/domain';
 import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
 import { createAuditNotesSchema } from './audit-notes.schema';
-import type { Disclosure } from './disclosure';
+import { disclosureFromRow, type DisclosureRow } from './disclosure-row';
 import type { ChainedDisclosure, ChainVerification } from './disclosure-log';
 import { scopedVerification, type ScopedChainVerification } from './scoped-verification';
 import { disclosureQuerySql, type AuditScope, type DisclosureFilter, type PageRequest } from './disclosure-query';
@@ -132,12 +132,11 @@ export class AuditTrail {
   }
 }
 
-interface Row {
+interface Row extends DisclosureRow {
   seq: string | number;
   prev_hash: string;
   hash: string;
   recorded_at: Date | string;
-  record: Disclosure;
   decision: 'approved' | 'flagged' | null;
   comment: string | null;
   reviewer_agency: string | null;
@@ -154,7 +153,7 @@ const iso = (t: Date | string) => new Date(t).toISOString();
 
 function toRecord(r: Row): AuditRecord {
   return {
-    seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash, recordedAt: iso(r.recorded_at), disclosure: r.record,
+    seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash, recordedAt: iso(r.recorded_at), disclosure: disclosureFromRow(r),
     ...(r.decision ? {
       review: {
         decision: r.decision, ...(r.comment !== null ? { comment: r.comment } : {}),

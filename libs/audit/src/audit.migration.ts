@@ -1,5 +1,6 @@
 import { checkSchemaName, type Migration } from '@samhandling/event-store';
 import { auditNotesDdl } from './audit-notes.schema';
+import { COMPACT_RECORD_SQL } from './disclosure-row';
 
 /** `<schema>.disclosures`, the hash-chained log, with the indexes officers' queries use. */
 export function disclosureLogDdl(schema: string): string[] {
@@ -49,6 +50,37 @@ export function disclosuresAppendOnlyDdl(schema: string): string[] {
 
 /** Migration 008_disclosures_append_only (see disclosuresAppendOnlyDdl). */
 export const disclosuresAppendOnlyMigration: Migration = { version: 8, name: 'disclosures_append_only', up: disclosuresAppendOnlyDdl };
+
+/**
+ * The disclosure log kept smaller (disclosure-row.ts): `record` without the fields its columns hold,
+ * and the chain's hashes as 32 bytes instead of 64 hex characters. Rows written before are
+ * rewritten in place by ALTER TABLE (one table rewrite, which fires no row trigger, so the table
+ * stays append-only throughout); what a record read back gives, and so its hash, is unchanged. A
+ * hash that is not a SHA-256 hex digest means the chain was altered by hand: the step refuses to
+ * run rather than guess, and says which record. Runs once: a table already in bytea is left alone.
+ */
+export function compactDisclosuresDdl(schema: string): string[] {
+  const s = checkSchemaName(schema);
+  return [
+    `DO $do$
+    BEGIN
+      IF (SELECT data_type FROM information_schema.columns
+           WHERE table_schema = '${s}' AND table_name = 'disclosures' AND column_name = 'hash') = 'text' THEN
+        IF EXISTS (SELECT 1 FROM ${s}.disclosures WHERE hash !~ '^[0-9a-f]{64}$' OR prev_hash !~ '^[0-9a-f]{64}$') THEN
+          RAISE EXCEPTION 'AUDIT.CHAIN_ALTERED: disclosure seq % has a hash that is not a SHA-256 hex digest; run audit verify and restore the chain before migrating',
+            (SELECT min(seq) FROM ${s}.disclosures WHERE hash !~ '^[0-9a-f]{64}$' OR prev_hash !~ '^[0-9a-f]{64}$');
+        END IF;
+        EXECUTE $sql$ALTER TABLE ${s}.disclosures
+          ALTER COLUMN record TYPE jsonb USING ${COMPACT_RECORD_SQL},
+          ALTER COLUMN prev_hash TYPE bytea USING decode(prev_hash, 'hex'),
+          ALTER COLUMN hash TYPE bytea USING decode(hash, 'hex')$sql$;
+      END IF;
+    END $do$`,
+  ];
+}
+
+/** Migration 010_disclosures_compact (see compactDisclosuresDdl). */
+export const compactDisclosuresMigration: Migration = { version: 10, name: 'disclosures_compact', up: compactDisclosuresDdl };
 
 /**
  * Migration 002_audit: the disclosure log and officers' notes as v0.1.0 created them (IF NOT

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PgliteSqlClient, type SqlClient } from '@samhandling/event-store';
 import { disclosureId, type Disclosure } from './disclosure';
 import { DisclosureLog } from './disclosure-log';
+import { compactDisclosuresDdl, disclosureLogDdl } from './audit.migration';
 
 const disclosure = (n: number, overrides: Partial<Disclosure> = {}): Disclosure => ({
   id: disclosureId('test', String(n)),
@@ -92,6 +93,40 @@ describe('DisclosureLog (hash-chained, on PGlite)', () => {
     expect(await log.verify()).toEqual({ ok: false, records: 2, brokenAt: 3, problem: 'hash_mismatch' });
   });
 
+  it('keeps out of a record what its columns give back exactly, reads every record back as recorded, and a changed column breaks the chain there', async () => {
+    const compact = disclosure(1, { occurredAt: '2026-06-01T12:00:01.250Z' });
+    const upperCaseId = disclosure(2, { id: disclosureId('test', '2').toUpperCase(), occurredAt: '2026-06-01T12:00:02.000Z' });
+    const noMilliseconds = disclosure(3, { recipient: { agency: 'oslo-refugee', actor: 'kari' } });
+    await log.record([compact, upperCaseId, noMilliseconds]);
+    expect((await log.read()).map((r) => r.disclosure)).toEqual([compact, upperCaseId, noMilliseconds]);
+    const stored = await sql.query<{ record: Record<string, unknown> }>(`SELECT record FROM ${table()} ORDER BY seq`);
+    expect(stored.map((r) => ['id', 'subjectId', 'occurredAt'].filter((k) => k in r.record))).toEqual([[], ['id'], ['occurredAt']]);
+    expect(stored.map((r) => r.record.recipient)).toEqual([{ actor: 'kari' }, { actor: 'kari' }, { actor: 'kari' }]);
+    expect(await log.verify()).toMatchObject({ ok: true, records: 3 });
+
+    await tamper(`UPDATE ${table()} SET subject_id = 'subject-2' WHERE seq = 1`);
+    expect(await log.verify()).toEqual({ ok: false, records: 0, brokenAt: 1, problem: 'hash_mismatch' });
+  });
+
+  it('detects a changed recipient or time in a record\'s own columns', async () => {
+    await log.record([1, 2, 3].map((n) => disclosure(n, { occurredAt: `2026-06-01T12:00:0${n}.000Z` })));
+    await tamper(`UPDATE ${table()} SET occurred_at = occurred_at + interval '1 hour' WHERE seq = 3`);
+    expect(await log.verify()).toEqual({ ok: false, records: 2, brokenAt: 3, problem: 'hash_mismatch' });
+    await tamper(`UPDATE ${table()} SET recipient = 'nav-oslo' WHERE seq = 2`);
+    expect(await log.verify()).toEqual({ ok: false, records: 1, brokenAt: 2, problem: 'hash_mismatch' });
+  });
+
+  it('migration 010 refuses to convert a chain whose hash is not a SHA-256 digest, naming the record', async () => {
+    const s = `audit_old_${schema}`;
+    for (const statement of disclosureLogDdl(s)) await sql.query(statement);
+    await sql.query(`INSERT INTO ${s}.disclosures (seq, id, subject_id, recipient, occurred_at, record, prev_hash, hash)
+                     VALUES (1, $1, 'subject-1', 'oslo-refugee', now(), '{}', $2, 'not-a-hash')`, [disclosureId('old', '1'), '0'.repeat(64)]);
+    await expect(sql.transaction(async (tx) => { for (const statement of compactDisclosuresDdl(s)) await tx.query(statement); }))
+      .rejects.toThrow(/AUDIT.CHAIN_ALTERED: disclosure seq 1 has a hash that is not a SHA-256 hex digest/);
+    const [column] = await sql.query<{ data_type: string }>(`SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'disclosures' AND column_name = 'hash'`, [s]);
+    expect(column.data_type).toBe('text');
+  });
+
   it('detects a deleted record where it is missing', async () => {
     await log.record([1, 2, 3, 4].map((n) => disclosure(n)));
     await tamper(`DELETE FROM ${table()} WHERE seq = 2`);
@@ -107,7 +142,7 @@ describe('DisclosureLog (hash-chained, on PGlite)', () => {
 
   it('detects a record whose hash was recomputed but whose successor still points to the old one', async () => {
     await log.record([1, 2, 3].map((n) => disclosure(n)));
-    await tamper(`UPDATE ${table()} SET record = jsonb_set(record, '{purpose}', '"care"'), hash = repeat('a', 64) WHERE seq = 2`);
+    await tamper(`UPDATE ${table()} SET record = jsonb_set(record, '{purpose}', '"care"'), hash = decode(repeat('a', 64), 'hex') WHERE seq = 2`);
     const result = await log.verify();
     expect(result).toMatchObject({ ok: false, brokenAt: 2 });
   });

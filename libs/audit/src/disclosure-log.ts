@@ -1,6 +1,7 @@
 import { checkSchemaName, withDdlLock, type SqlClient, type SqlExecutor } from '@samhandling/event-store';
 import { chainHash, GENESIS_HASH, type Disclosure } from './disclosure';
-import { disclosureLogDdl, disclosuresAppendOnlyDdl } from './audit.migration';
+import { compactDisclosuresDdl, disclosureLogDdl, disclosuresAppendOnlyDdl } from './audit.migration';
+import { disclosureFromRow, storedRecord, type DisclosureRow } from './disclosure-row';
 
 export interface ChainedDisclosure {
   seq: number;
@@ -30,7 +31,7 @@ export class DisclosureLog {
   static async create(sql: SqlClient, schema = 'samhandling'): Promise<DisclosureLog> {
     const s = checkSchemaName(schema);
     await withDdlLock(sql, async (tx) => {
-      for (const statement of [...disclosureLogDdl(s), ...disclosuresAppendOnlyDdl(s)]) await tx.query(statement);
+      for (const statement of [...disclosureLogDdl(s), ...disclosuresAppendOnlyDdl(s), ...compactDisclosuresDdl(s)]) await tx.query(statement);
     });
     return new DisclosureLog(sql, s);
   }
@@ -66,14 +67,14 @@ export class DisclosureLog {
       // After the lock, in a statement of its own (a fresh snapshot): the ids already recorded and the head.
       const [found] = await q.query<{ existing: string[] | null; seq: string | number | null; hash: string | null }>(
         `SELECT (SELECT array_agg(id::text) FROM ${this.schema}.disclosures WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)) AS existing,
-                last.seq, last.hash
+                last.seq, encode(last.hash, 'hex') AS hash
            FROM (SELECT 1) one LEFT JOIN (SELECT seq, hash FROM ${this.schema}.disclosures ORDER BY seq DESC LIMIT 1) last ON true`,
         [JSON.stringify(disclosures.map((d) => d.id))],
       );
       const existing = new Set(found.existing ?? []);
       const from = { seq: found.seq !== null ? Number(found.seq) : 0, hash: found.hash ?? GENESIS_HASH };
       const rows = chain(disclosures, existing, from.seq, from.hash);
-      if (rows.length > 0) await q.query(`INSERT INTO ${this.schema}.disclosures ${COLUMNS} SELECT x.* FROM ${RECORDSET}`, [rowsJson(rows)]);
+      if (rows.length > 0) await q.query(`INSERT INTO ${this.schema}.disclosures ${COLUMNS} SELECT ${VALUES} FROM ${RECORDSET}`, [rowsJson(rows)]);
       return this.advanced(rows, from);
     };
     return tx ? run(tx) : this.sql.transaction(run);
@@ -94,8 +95,8 @@ export class DisclosureLog {
     try {
       const inserted = await this.sql.query(
         `INSERT INTO ${s}.disclosures ${COLUMNS}
-         SELECT x.* FROM ${RECORDSET}
-          WHERE (SELECT hash FROM ${s}.disclosures ORDER BY seq DESC LIMIT 1) = $2 AND pg_try_advisory_xact_lock(hashtext($3))
+         SELECT ${VALUES} FROM ${RECORDSET}
+          WHERE (SELECT hash FROM ${s}.disclosures ORDER BY seq DESC LIMIT 1) = decode($2, 'hex') AND pg_try_advisory_xact_lock(hashtext($3))
          RETURNING seq`,
         [rowsJson(rows), head.hash, this.lockKey],
       );
@@ -118,12 +119,12 @@ export class DisclosureLog {
 
   /** Records in chain order, optionally only about one person (for reports). */
   async read(options: { afterSeq?: number; limit?: number; subjectId?: string } = {}): Promise<ChainedDisclosure[]> {
-    const rows = await this.sql.query<{ seq: string | number; prev_hash: string; hash: string; recorded_at: Date | string; record: Disclosure }>(
-      `SELECT seq, prev_hash, hash, recorded_at, record FROM ${this.schema}.disclosures
+    const rows = await this.sql.query<DisclosureRow & { seq: string | number; prev_hash: string; hash: string; recorded_at: Date | string }>(
+      `SELECT seq, ${HASHES}, recorded_at, id, subject_id, recipient, occurred_at, record FROM ${this.schema}.disclosures
         WHERE seq > $1 AND ($3::text IS NULL OR subject_id = $3) ORDER BY seq LIMIT $2`,
       [options.afterSeq ?? 0, options.limit ?? 1000, options.subjectId ?? null],
     );
-    return rows.map((r) => ({ seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash, recordedAt: new Date(r.recorded_at).toISOString(), disclosure: r.record }));
+    return rows.map((r) => ({ seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash, recordedAt: new Date(r.recorded_at).toISOString(), disclosure: disclosureFromRow(r) }));
   }
 
   /** Walks the whole chain and reports the first record that does not fit. */
@@ -146,6 +147,10 @@ export class DisclosureLog {
 
 const COLUMNS = '(seq, id, subject_id, recipient, occurred_at, record, prev_hash, hash)';
 const RECORDSET = 'jsonb_to_recordset($1::jsonb) AS x(seq bigint, id uuid, subject_id text, recipient text, occurred_at timestamptz, record jsonb, prev_hash text, hash text)';
+/** The hashes travel as hex (what chainHash gives and the API shows) and are kept as 32 bytes. */
+const VALUES = `x.seq, x.id, x.subject_id, x.recipient, x.occurred_at, x.record, decode(x.prev_hash, 'hex'), decode(x.hash, 'hex')`;
+/** The chain's hashes of a row of `disclosures`, as hex, for a SELECT list. */
+const HASHES = `encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash`;
 
 /** Chains disclosures onto (seq, hash), skipping ids already recorded or repeated in the batch. */
 function chain(disclosures: readonly Disclosure[], existing: Set<string>, seq: number, prev: string): ChainedDisclosure[] {
@@ -164,5 +169,5 @@ function chain(disclosures: readonly Disclosure[], existing: Set<string>, seq: n
 
 const rowsJson = (rows: ChainedDisclosure[]) => JSON.stringify(rows.map((r) => ({
   seq: r.seq, id: r.disclosure.id, subject_id: r.disclosure.subjectId, recipient: r.disclosure.recipient.agency,
-  occurred_at: r.disclosure.occurredAt, record: r.disclosure, prev_hash: r.prevHash, hash: r.hash,
+  occurred_at: r.disclosure.occurredAt, record: storedRecord(r.disclosure), prev_hash: r.prevHash, hash: r.hash,
 })));

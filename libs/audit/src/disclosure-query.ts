@@ -72,7 +72,8 @@ export function disclosureQuerySql(schema: string, scope: AuditScope, filter: Di
   // One row more than asked tells whether there is a next page without a second query.
   const limit = param(page.limit + 1);
   return {
-    text: `SELECT d.seq, d.prev_hash, d.hash, d.recorded_at, d.record,
+    text: `SELECT d.seq, encode(d.prev_hash, 'hex') AS prev_hash, encode(d.hash, 'hex') AS hash, d.recorded_at,
+                  d.id, d.subject_id, d.recipient, d.occurred_at, d.record,
                   r.decision, r.comment, r.reviewer_agency, r.reviewer_actor, r.reviewed_at,
                   p.reason AS postponement_reason, p.visible_from, p.postponed_by_agency, p.postponed_by_actor, p.recorded_at AS postponed_at
              FROM ${schema}.disclosures d

@@ -8,4 +8,4 @@ export { buildAccessReport, explainBasis, renderAccessReportText, type AccessRep
 export { reportConsents, renderConsentLines, type ConsentReportInput, type ReportConsent, type ReportActor } from './access-report-consents';
 export { PURPOSE_TEXT, CATEGORY_TEXT, purposeText, categoryText, projectionText } from './plain-language';
 export { toAuditEvent, basisUri, fhirBundleParts, fhirBundleEntry, type FhirAuditEvent } from './fhir-audit-event';
-export { auditMigration, disclosuresAppendOnlyMigration } from './audit.migration';
+export { auditMigration, compactDisclosuresMigration, disclosuresAppendOnlyMigration } from './audit.migration';

@@ -24,7 +24,7 @@ export async function scopedVerification(q: SqlExecutor, schema: string, scope: 
   const [row] = scope.agencies.length === 0 ? [] : await q.query<FiguresRow>(
     `SELECT count(*) AS records, count(*) FILTER (WHERE d.seq <= $2) AS verified,
             max(d.seq) FILTER (WHERE d.seq <= $2) AS last_seq, min(d.seq) FILTER (WHERE d.seq > $2) AS first_unproven,
-            (SELECT l.hash FROM ${schema}.disclosures l WHERE l.seq = max(d.seq) FILTER (WHERE d.seq <= $2)) AS last_hash
+            (SELECT encode(l.hash, 'hex') FROM ${schema}.disclosures l WHERE l.seq = max(d.seq) FILTER (WHERE d.seq <= $2)) AS last_hash
        FROM ${schema}.disclosures d WHERE ${IN_SCOPE}`,
     [JSON.stringify(scope.agencies), provenThrough],
   );

@@ -1,4 +1,4 @@
-import { auditMigration, disclosuresAppendOnlyMigration } from '@samhandling/audit';
+import { auditMigration, compactDisclosuresMigration, disclosuresAppendOnlyMigration } from '@samhandling/audit';
 import { eventLogMigration, retireLegacyAppendBatch, type Migration } from '@samhandling/event-store';
 import { compactFeedMigration, feedMigration, relayPolicyStateMigration } from '@samhandling/messaging';
 import { projectionStateMigration, referralBoardMigration } from '@samhandling/projections';
@@ -21,6 +21,7 @@ export const SCHEMA_MIGRATIONS: readonly Migration[] = [
   referralBoardMigration,     // 007_referral_board_by_referral
   disclosuresAppendOnlyMigration, // 008_disclosures_append_only
   compactFeedMigration,       // 009_deliveries_compact
+  compactDisclosuresMigration, // 010_disclosures_compact
 ];
 
 /** The newest version this build knows; a schema recording a higher one is refused. */

@@ -98,6 +98,7 @@ describe.each(targets)('upgrading a v0.1.0 database ($name)', (target) => {
   let before: Record<string, string[]>;
   let catalogBefore: string[];
   let deliveriesBefore: Array<{ seq: string; agency: string; event_id: string; position: string; envelope: Record<string, unknown> }>;
+  let chainBefore: Array<{ seq: number; prevHash: string; hash: string; recordedAt: string; disclosure: Record<string, unknown> }>;
   let storeClosed = false;
 
   beforeAll(async () => {
@@ -105,6 +106,9 @@ describe.each(targets)('upgrading a v0.1.0 database ($name)', (target) => {
     freshSql = await target.open(fresh, false);
     before = await rows(sql, schema);
     deliveriesBefore = await sql.query(`SELECT seq, agency, event_id, position, envelope FROM ${schema}.deliveries ORDER BY seq`);
+    chainBefore = (await sql.query<{ seq: string; prev_hash: string; hash: string; recorded_at: Date | string; record: Record<string, unknown> }>(
+      `SELECT seq, prev_hash, hash, recorded_at, record FROM ${schema}.disclosures ORDER BY seq`,
+    )).map((r) => ({ seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash, recordedAt: new Date(r.recorded_at).toISOString(), disclosure: r.record }));
     catalogBefore = await catalog(sql, schema, { withMigrationsTable: false });
   });
   afterAll(async () => {
@@ -131,13 +135,17 @@ describe.each(targets)('upgrading a v0.1.0 database ($name)', (target) => {
     expect(await catalog(freshSql, fresh, { withMigrationsTable: false })).toEqual(catalogBefore);
   });
 
-  it('adopts the database, changes no row (the feed\'s rows made compact, serving the same), and records the newest version', async () => {
+  it('adopts the database, changes no row (the feed\'s and the disclosure log\'s rows made compact, serving the same), and records the newest version', async () => {
     const outcome = await migrateSchema(sql, schema, SCHEMA_MIGRATIONS);
     expect(outcome).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: SCHEMA_MIGRATIONS.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`) });
-    const { deliveries: compacted, ...after } = await rows(sql, schema);
-    const { deliveries: _, ...expected } = before;
+    const { deliveries: compacted, disclosures: compactedDisclosures, ...after } = await rows(sql, schema);
+    const { deliveries: _, disclosures: __, ...expected } = before;
     expect(after).toEqual(expected);
     expect(compacted).toHaveLength(before.deliveries.length);
+    // 010_disclosures_compact: every record reads back as v0.1.0 stored it, from a smaller row.
+    expect(compactedDisclosures).toHaveLength(before.disclosures.length);
+    expect(await DisclosureLog.attach(sql, schema).read({ limit: 1000 })).toEqual(chainBefore);
+    expect(await sql.query(`SELECT seq FROM ${schema}.disclosures WHERE record ?| ARRAY['id', 'subjectId', 'occurredAt'] OR record -> 'recipient' ? 'agency' OR octet_length(hash) <> 32`)).toEqual([]);
     // 009_deliveries_compact: every agency's feed serves what v0.1.0 stored, at the same cursors.
     const feed = FeedStore.attach(sql, schema);
     for (const agency of new Set(deliveriesBefore.map((d) => d.agency))) {
