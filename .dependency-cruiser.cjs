@@ -37,7 +37,7 @@ module.exports = {
     // The library layers, bottom to top (each may import only what is below it, never a sibling):
     //   domain, event-store, observability   base: import no other lib
     //   policy, config                        domain only
-    //   projections, audit                    domain, policy, event-store, observability
+    //   projections, audit, privacy           domain, policy, event-store, observability
     //   messaging                             the above, and config
     //   schema                                assembles the migrations of the libs below; only apps import it
     //   apps                                  anything (libs-do-not-import-apps below)
@@ -107,11 +107,18 @@ module.exports = {
       to: { path: '^libs/', pathNot: '^libs/(audit|domain|policy|event-store|observability|testing)/' },
     },
     {
+      name: 'layer-privacy-below-messaging',
+      comment: 'libs/privacy (the personal-data codec and the key store) may import only domain, policy and the infrastructure event-store and observability: not projections or audit (its siblings), not messaging or schema (above it), not config (it is given its settings).',
+      severity: 'error',
+      from: { path: '^libs/privacy/' },
+      to: { path: '^libs/', pathNot: '^libs/(privacy|domain|policy|event-store|observability|testing)/' },
+    },
+    {
       name: 'layer-messaging-below-schema-and-apps',
       comment: 'libs/messaging may import the layers below it (domain, policy, projections, audit) and event-store, observability, config: it may not import schema (which imports messaging\'s migration).',
       severity: 'error',
       from: { path: '^libs/messaging/' },
-      to: { path: '^libs/', pathNot: '^libs/(messaging|domain|policy|projections|audit|event-store|observability|config|testing)/' },
+      to: { path: '^libs/', pathNot: '^libs/(messaging|domain|policy|projections|audit|privacy|event-store|observability|config|testing)/' },
     },
     {
       name: 'layer-schema-below-apps',

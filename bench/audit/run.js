@@ -111,7 +111,7 @@ async function run(label, databaseUrl) {
     pairs.sort((a, b) => a - b);
     return { label, without: (ms.without * 1000) / (pairs.length * BLOCK), with: (ms.with * 1000) / (pairs.length * BLOCK), median: pairs[Math.floor(pairs.length / 2)], chain: verified.records };
   } finally {
-    if (databaseUrl) await app.get(EVENT_STORE).sqlClient.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    if (databaseUrl) await app.get(EVENT_STORE).sqlClient.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`).catch(() => undefined);
     await app.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

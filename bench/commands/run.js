@@ -93,7 +93,7 @@ async function main() {
   }));
   if (process.env.DATABASE_URL) {
     results.push(...await run('Postgres', new PgSqlClient(process.env.DATABASE_URL), async (store) => {
-      await store.sqlClient.query(`DROP SCHEMA IF EXISTS bench_commands_${process.pid} CASCADE`);
+      await store.sqlClient.query(`DROP SCHEMA IF EXISTS bench_commands_${process.pid}, bench_commands_${process.pid}_keys CASCADE`);
       await store.close();
     }));
   }

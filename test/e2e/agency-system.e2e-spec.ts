@@ -76,7 +76,7 @@ describe('an agency system built on the packed agency kit, outside the repositor
     const mine = (await admin.listTopics()).filter((t) => t.includes(`.${installation.prefix}-`));
     await admin.deleteTopics({ topics: mine }).catch(() => undefined);
     await admin.disconnect();
-    for (const schema of [apiSchema, tables, `${tables}_next`]) await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    for (const schema of [apiSchema, `${apiSchema}_keys`, tables, `${tables}_next`]) await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await pool?.end();
     installation.remove();
     rmSync(outside, { recursive: true, force: true });

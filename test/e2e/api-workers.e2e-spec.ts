@@ -32,7 +32,7 @@ describe('the API with two worker processes (API_WORKERS)', () => {
   afterAll(async () => {
     if (api && api.exitCode === null) api.kill('SIGKILL');
     const sql = new PgSqlClient(url);
-    await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await sql.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`).catch(() => undefined);
     await sql.close();
     installation.remove();
   });

@@ -112,7 +112,7 @@ describe('a family\'s journey through the running apps', () => {
         const { Client: Pg } = await import('pg');
         const pg = new Pg({ connectionString: databaseUrl });
         await pg.connect();
-        await pg.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await pg.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`);
         await pg.end();
       }
       installation.remove();

@@ -57,7 +57,7 @@ describe('a schema newer than the build', () => {
     beforeAll(() => recordNewerVersion(new PgSqlClient({ connectionString: databaseUrl! }), schema));
     afterAll(async () => {
       const sql = new PgSqlClient({ connectionString: databaseUrl! });
-      await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await sql.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`);
       await sql.close();
     });
 

@@ -63,7 +63,7 @@ describe('relay fault tolerance: SIGKILL at random points, one broker restart', 
   afterAll(async () => {
     if (tableSync.child) await tableSync.kill('SIGKILL');
     await run(KAFKA_SH, ['stop'], { env: KAFKA_ENV }).catch(() => undefined);
-    await store?.sqlClient.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await store?.sqlClient.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`).catch(() => undefined);
     await store?.close();
   }, 60_000);
 

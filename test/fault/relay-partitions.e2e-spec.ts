@@ -50,7 +50,7 @@ describe('relay partitions: three instances, SIGKILLed at random, take each othe
 
   afterAll(async () => {
     for (const child of instances) child.kill('SIGKILL');
-    await store?.sqlClient.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await store?.sqlClient.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`).catch(() => undefined);
     await store?.close();
   }, 60_000);
 

@@ -22,7 +22,7 @@ describe('HTTP API: commands', () => {
   };
 
   const lastEvent = async (streamId: string) => {
-    const events = await api.store.readStream(streamId);
+    const events = await api.reveal(await api.store.readStream(streamId));
     return events[events.length - 1];
   };
 
@@ -39,7 +39,10 @@ describe('HTTP API: commands', () => {
         streamId: `subject-${subjectId}`, nextRevision: 0, position: before + 1,
         events: [{ id: expect.stringMatching(UUID), type: 'SubjectRegistered' }], replayed: false,
       });
-      const stored = await api.store.readEvent(body.events[0].id);
+      const sealed = await api.store.readEvent(body.events[0].id);
+      // In the log the person's name, birth date and national id are sealed with their key (libs/privacy).
+      expect(sealed?.data).toMatchObject({ subjectId, givenName: expect.stringMatching(/^enc:v1:/), nationalId: expect.stringMatching(/^enc:v1:/), registeredBy: 'oslo-refugee' });
+      const stored = await api.reveal(sealed);
       expect(stored).toMatchObject({
         streamId: `subject-${subjectId}`, revision: 0, position: body.position, type: 'SubjectRegistered',
         data: { subjectId, givenName: 'Amina', familyName: 'Haile', birthDate: '1990-04-30', nationalId: '01019012345', registeredBy: 'oslo-refugee' },
@@ -97,7 +100,7 @@ describe('HTTP API: commands', () => {
       const complete = await api.post(`/referrals/${referralId}/completion`, { outcome: 'Assessed; follow-up with the GP' }, { as: 'oslo-health', actor: 'gp-1' });
       expect(expectCreated(complete, stream, ['ReferralCompleted']).nextRevision).toBe(3);
 
-      const events = await api.store.readStream(stream);
+      const events = await api.reveal(await api.store.readStream(stream));
       expect(events.map((e) => [e.type, e.metadata.agency])).toEqual([
         ['ReferralSent', 'oslo-adult-learning'], ['ReferralAcknowledged', 'oslo-health'], ['ReferralAccepted', 'oslo-health'], ['ReferralCompleted', 'oslo-health'],
       ]);

@@ -228,7 +228,7 @@ describe('HTTP API: retries and concurrent writers', () => {
       handleCommand(racing, contactDecider, contactStream(id), command('first body'), context('hash-of-first')),
       handleCommand(racing, contactDecider, contactStream(id), command('second body'), context('hash-of-second')),
     ]);
-    const stored = await api.store.readStream(contactStream(id));
+    const stored = await api.reveal(await api.store.readStream(contactStream(id)));
     expect(stored.map((e) => e.data.summary)).toEqual(['first body']);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
     expect(outcomes[1].status === 'rejected' && (outcomes[1].reason as { code?: string }).code).toBe('IDEMPOTENCY.KEY_REUSED');

@@ -6,6 +6,7 @@ import { AuthGuard } from './platform/auth/auth.guard';
 import { TokenVerifier } from './platform/auth/token-verifier';
 import { ConsentCommandHandler, ContactCommandHandler, ReferralCommandHandler, ReReferralHandler, SubjectCommandHandler } from './platform/commands/command.handlers';
 import { APP_CONFIG, type AppConfig } from './platform/config/app-config';
+import { RevealInterceptor } from './platform/http/reveal.interceptor';
 import { AgencyDirectory } from '@samhandling/config';
 import { WriterCheck } from './platform/commands/writer-check';
 import { ConsentsController } from './consents/consents.controller';
@@ -65,7 +66,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AgencyRateLimitGuard },
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
-        WriterCheck, PendingConsents, StoreOutageMonitor, { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor },
+        WriterCheck, PendingConsents, StoreOutageMonitor, { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor }, { provide: APP_INTERCEPTOR, useClass: RevealInterceptor },
         SubjectCommandHandler, ContactCommandHandler, ConsentCommandHandler, ReferralCommandHandler, ReReferralHandler,
         ...readProviders, ProjectionsShutdown, ReadService, CustomReadService,
         ...auditProviders,

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { DisclosureLog } from '@samhandling/audit';
 import { errorSummary, openEventStore } from '@samhandling/event-store';
+import { PersonalDataCodec, SqlKeyStore } from '@samhandling/privacy';
 import { FeedStore, KafkaSink, kafkaSettings, PartitionLeases, PgRelayLock, pingKafka, Relay, relayLag, RelayPolicyStore, type DeliverySink, type Partition } from '@samhandling/messaging';
 import { Metrics, startTracing } from '@samhandling/observability';
 import { loadCatalog } from '@samhandling/policy';
@@ -61,7 +62,12 @@ async function main(): Promise<void> {
   const feed = FeedStore.attach(store.sqlClient, store.schemaName);
   const kafka = kafkaSettings('samhandling-relay');
   if (kafka) {
-    sinks.push(await KafkaSink.create(kafka, { agencies: agencies.map((a) => a.id), partitions: settings.partitions, replicationFactor: settings.replicationFactor }));
+    // The relay writes no events: the codec only opens sealed personal fields as envelopes leave for Kafka.
+    const personalData = new PersonalDataCodec(new SqlKeyStore(store.sqlClient, store.schemaName), async () => undefined);
+    sinks.push(await KafkaSink.create(kafka, {
+      agencies: agencies.map((a) => a.id), partitions: settings.partitions, replicationFactor: settings.replicationFactor,
+      reveal: (value) => personalData.reveal(value),
+    }));
     log(`Kafka at ${kafka.brokers.join(',')}: topics samhandling.<agency>.v1 for ${agencies.length} agencies`);
   } else {
     log('KAFKA_BROKERS is not set: delivering to the HTTP feed only');

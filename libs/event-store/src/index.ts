@@ -1,6 +1,6 @@
 export * from './event-store.port';
 export * from './errors';
-export { SqlEventStore, newEventId, type SqlEventStoreOptions, type AppendObserver } from './sql/sql-event-store';
+export { SqlEventStore, newEventId, type SqlEventStoreOptions, type AppendObserver, type EventCodec } from './sql/sql-event-store';
 export { PgSqlClient } from './sql/pg.client';
 export { PgliteSqlClient, DataDirInUseError, DEFAULT_SHARED_BUFFERS } from './sql/pglite.client';
 export { checkSchemaName, withDdlLock, type QueryOptions, type SqlClient, type SqlExecutor } from './sql/sql-client';

@@ -1,6 +1,7 @@
 import { auditMigration, compactDisclosuresMigration, disclosuresAppendOnlyMigration } from '@samhandling/audit';
 import { eventLogMigration, retireLegacyAppendBatch, type Migration } from '@samhandling/event-store';
 import { compactFeedMigration, feedMigration, relayPolicyStateMigration } from '@samhandling/messaging';
+import { dataKeysMigration } from '@samhandling/privacy';
 import { projectionStateMigration, referralBoardMigration } from '@samhandling/projections';
 
 /**
@@ -22,6 +23,7 @@ export const SCHEMA_MIGRATIONS: readonly Migration[] = [
   disclosuresAppendOnlyMigration, // 008_disclosures_append_only
   compactFeedMigration,       // 009_deliveries_compact
   compactDisclosuresMigration, // 010_disclosures_compact
+  dataKeysMigration,          // 011_data_keys
 ];
 
 /** The newest version this build knows; a schema recording a higher one is refused. */

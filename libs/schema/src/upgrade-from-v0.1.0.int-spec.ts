@@ -84,7 +84,7 @@ if (databaseUrl) {
     async drop(schema) {
       const client = new Client({ connectionString: databaseUrl });
       await client.connect();
-      try { await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`); } finally { await client.end(); }
+      try { await client.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`); } finally { await client.end(); }
     },
   });
 }

@@ -19,7 +19,7 @@ describe('npm run audit -- verify --database-url (straight from PostgreSQL)', ()
     })));
   }, 60_000);
   afterAll(async () => {
-    await sql?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await sql?.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`);
     await sql?.close();
   });
 

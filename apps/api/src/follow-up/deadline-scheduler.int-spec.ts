@@ -18,7 +18,7 @@ describe('deadline scheduler on PostgreSQL: restarted across a deadline, then tw
     await api?.dispose();
     if (!url) return;
     const sql = new PgSqlClient(url);
-    await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await sql.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`);
     await sql.close();
   });
 

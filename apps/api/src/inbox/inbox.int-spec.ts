@@ -85,7 +85,7 @@ describe('Kafka inbox on a real broker and PostgreSQL', () => {
     const admin = kafka?.admin();
     await admin?.connect().then(() => admin.deleteTopics({ topics: dir.ids.flatMap((a) => [inboxTopic(a), `samhandling.inbox.${a}.dlq.v1`]) })).catch(() => undefined);
     await admin?.disconnect().catch(() => undefined);
-    await store?.sqlClient.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await store?.sqlClient.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`).catch(() => undefined);
     await store?.close();
     proxy?.stop();
     rmSync(work, { recursive: true, force: true });

@@ -41,7 +41,7 @@ describe('reads while a projection lags (API on PostgreSQL)', () => {
     await api?.close();
     if (!url) return;
     const sql = new PgSqlClient(url);
-    await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await sql.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`);
     await sql.close();
   });
 

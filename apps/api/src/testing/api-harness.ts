@@ -8,7 +8,8 @@ import type { EventStore, RecordedEvent } from '@samhandling/event-store';
 import { createApp } from '../bootstrap';
 import { loadConfig, type AppConfig } from '../platform/config/app-config';
 import { ensureLocalKeyPair, mintToken, type LocalKeyPair } from '../platform/auth/local-keys';
-import { EVENT_STORE } from '../platform/store/store.module';
+import type { PersonalDataCodec } from '@samhandling/privacy';
+import { EVENT_STORE, PERSONAL_DATA } from '../platform/store/store.module';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
 
@@ -73,6 +74,11 @@ export class ApiHarness {
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /** `value` with its sealed personal fields opened, as a response would carry it (what a test reading the store directly compares). */
+  reveal<T>(value: T): Promise<T> {
+    return this.app.get<PersonalDataCodec>(PERSONAL_DATA).reveal(value);
   }
 
   async close(): Promise<void> {

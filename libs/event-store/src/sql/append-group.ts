@@ -13,6 +13,16 @@ export interface SqlEventStoreOptions {
   createSchema?: boolean;
 }
 
+/**
+ * Rewrites events on their way into the log, before they are validated and queued: where the
+ * personal data of an event is encrypted (libs/privacy, issue 16). It must be deterministic for a
+ * given event (a retried append stores the same bytes) and may refuse an append with an
+ * InvalidAppendError.
+ */
+export interface EventCodec {
+  encode(streamId: string, events: readonly NewEvent[]): Promise<readonly NewEvent[]>;
+}
+
 /** Told of every group commit (metrics): how many appends it carried and how long the statement took. */
 export interface AppendObserver {
   committed(groupSize: number, seconds: number): void;

@@ -4,12 +4,12 @@ import { EventIdConflictError, WrongExpectedRevisionError } from '../errors';
 import type {
   AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
 } from '../event-store.port';
-import type { AppendObserver, AppendOutcome, PendingAppend, SqlEventStoreOptions } from './append-group';
+import type { AppendObserver, AppendOutcome, EventCodec, PendingAppend, SqlEventStoreOptions } from './append-group';
 import { COLUMNS, toRecorded, UNIQUE_VIOLATION, UUID, validateAppend, type EventRow } from './event-rows';
 import { schemaDdl, notifyChannel } from './schema';
 import { withDdlLock, type SqlClient } from './sql-client';
 
-export type { AppendObserver, SqlEventStoreOptions } from './append-group';
+export type { AppendObserver, EventCodec, SqlEventStoreOptions } from './append-group';
 
 /**
  * An event store over PostgreSQL-compatible SQL (`pg` or PGlite).
@@ -29,6 +29,7 @@ export class SqlEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
   private unlisten?: () => Promise<void>;
   private observers: AppendObserver[] = [];
+  private codec?: EventCodec;
 
   private constructor(private readonly sql: SqlClient, options: SqlEventStoreOptions) {
     this.schema = options.schema ?? 'samhandling';
@@ -54,6 +55,15 @@ export class SqlEventStore implements EventStore {
     return this.schema;
   }
 
+  /**
+   * Every append from now on goes through `codec` before it is stored (the apps set the personal
+   * data codec right after opening the store, before anything appends). Reads are not decoded:
+   * what leaves the store is what was stored.
+   */
+  encodeWith(codec: EventCodec): void {
+    this.codec = codec;
+  }
+
   append(streamId: string, events: readonly NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
     const expectedRevision = options.expectedRevision ?? 'any';
     try {
@@ -61,6 +71,12 @@ export class SqlEventStore implements EventStore {
     } catch (error) {
       return Promise.reject(error);
     }
+    const codec = this.codec;
+    if (codec) return codec.encode(streamId, events).then((encoded) => this.enqueue(streamId, encoded, expectedRevision));
+    return this.enqueue(streamId, events, expectedRevision);
+  }
+
+  private enqueue(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     // A span per append, from the call to its commit (group commit included); no stream id: it names a person.
     const span = trace.getTracer('samhandling').startSpan('eventstore.append', { attributes: { 'samhandling.events': events.length } });
     return new Promise<AppendResult>((resolve, reject) => {

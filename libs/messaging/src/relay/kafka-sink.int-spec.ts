@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
+import { PgliteSqlClient } from '@samhandling/event-store';
+import { PersonalDataCodec, SqlKeyStore, keysSchema } from '@samhandling/privacy';
 import { kafkaBrokers } from '../../../testing/src/services';
 import { eventType, type DeliveredEvent } from '../cloud-event';
 import { createKafka } from '../kafka-client';
@@ -67,4 +72,34 @@ describe('KafkaSink on a real broker', () => {
     }
   }, 90_000);
 
+  it('opens sealed personal fields as the messages leave, and sends an erased person\'s as null', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'samhandling-kafka-reveal-'));
+    const sql = await PgliteSqlClient.open(dir);
+    const keys = await SqlKeyStore.create(sql, 'reveal');
+    const codec = new PersonalDataCodec(keys, async () => undefined);
+    const topicAgencies = [`${prefix}-r`];
+    const sink = await KafkaSink.create({ brokers, clientId: 'kafka-sink-test' }, { agencies: topicAgencies, partitions: 1, reveal: (v) => codec.reveal(v) });
+    try {
+      const sealedFor = async (subjectId: string, summary: string) => {
+        const [event] = await codec.encode('s', [{ id: randomUUID(), type: 'ContactRecorded', data: { subjectId, summary } }]);
+        const d = delivery(topicAgencies[0], 1);
+        return { ...d, subjectId, envelope: { ...d.envelope, subject: subjectId, data: event.data } };
+      };
+      const kept = await sealedFor('person-kept', 'Worried about the rent');
+      const erased = await sealedFor('person-erased', 'Told us about the violence');
+      expect(JSON.stringify(kept.envelope)).not.toContain('rent');
+      await sql.query(`UPDATE ${keysSchema('reveal')}.data_keys SET key = NULL, destroyed_at = now() WHERE subject_id = 'person-erased'`);
+      const fresh = new PersonalDataCodec(new SqlKeyStore(sql, 'reveal'), async () => undefined);
+      (sink as unknown as { options: { reveal: unknown } }).options.reveal = (v: unknown) => fresh.reveal(v);
+      await sink.deliver([kept, erased]);
+      const received = await consumeAll(kafka, topicAgencies.map(agencyTopic), (r) => r.length >= 2, { graceMs: 500 });
+      expect(Object.fromEntries(received.map((r) => [r.envelope.subject, (r.envelope.data as { summary: unknown }).summary])))
+        .toEqual({ 'person-kept': 'Worried about the rent', 'person-erased': null });
+    } finally {
+      await sink.close();
+      await deleteTopics(kafka, topicAgencies.map(agencyTopic)).catch(() => undefined);
+      await sql.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -21,6 +21,12 @@ export interface KafkaSinkOptions {
   replicationFactor?: number;
   /** Most messages per produce request. */
   chunk?: number;
+  /**
+   * Opens the sealed personal fields of the envelopes (libs/privacy's PersonalDataCodec), the last
+   * step before they leave: what a recipient gets on its topic is what the policy let through, in
+   * clear; a field of an erased person goes as null. Absent, envelopes go as stored.
+   */
+  reveal?: <T>(value: T) => Promise<T>;
 }
 
 /**
@@ -69,15 +75,19 @@ export class KafkaSink implements DeliverySink {
     const chunk = this.options.chunk ?? 2000;
     for (let i = 0; i < deliveries.length; i += chunk) {
       const byTopic = new Map<string, Message[]>();
-      for (const d of deliveries.slice(i, i + chunk)) {
+      const slice = deliveries.slice(i, i + chunk);
+      // One key look-up per chunk for all the people in it.
+      const envelopes = this.options.reveal ? await this.options.reveal(slice.map((d) => d.envelope)) : slice.map((d) => d.envelope);
+      for (const [k, d] of slice.entries()) {
+        const envelope = envelopes[k];
         const topic = agencyTopic(d.agency);
         let messages = byTopic.get(topic);
         if (!messages) byTopic.set(topic, (messages = []));
         messages.push({
           key: d.subjectId,
-          value: JSON.stringify(d.envelope),
+          value: JSON.stringify(envelope),
           headers: {
-            ce_id: d.envelope.id, ce_type: d.envelope.type, ce_specversion: '1.0', 'content-type': 'application/cloudevents+json',
+            ce_id: envelope.id, ce_type: envelope.type, ce_specversion: '1.0', 'content-type': 'application/cloudevents+json',
             ...(d.traceparent ? { traceparent: d.traceparent } : {}),
           },
         });

@@ -42,7 +42,7 @@ describe('Relay on PostgreSQL and a real Kafka broker', () => {
 
   afterAll(async () => {
     await deleteTopics(kafka, topicsOf(dir.agencies)).catch(() => undefined);
-    await store?.sqlClient.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await store?.sqlClient.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`).catch(() => undefined);
     await store?.close();
   });
 

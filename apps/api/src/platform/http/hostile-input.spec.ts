@@ -175,7 +175,7 @@ describe('HTTP API: hostile input is a coded 4xx, never a 500, and appends nothi
       const body = subjectBody();
       const res = await api.post('/subjects', json(body).replace('{', '{"givenName":"First",'));
       expect(res.status).toBe(201);
-      expect((await api.store.readEvent(res.body.events[0].id))?.data).toMatchObject({ givenName: 'Amina' });
+      expect((await api.reveal(await api.store.readEvent(res.body.events[0].id)))?.data).toMatchObject({ givenName: 'Amina' });
     });
   });
 });

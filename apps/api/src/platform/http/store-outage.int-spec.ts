@@ -60,7 +60,7 @@ describe('a PostgreSQL outage under a running API', () => {
     await api?.dispose();
     await proxy?.cut();
     const sql = new PgSqlClient(url.toString());
-    await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await sql.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_keys CASCADE`);
     await sql.close();
   }, 60_000);
 

@@ -51,13 +51,14 @@ const postgres: Driver = {
   fresh: async () => ({ dataDir: mkdtempSync(join(scratch, 'keys-')), databaseUrl: await postgresUrl(), schema: uniqueSchema('backup') }),
   async backupAndRestore(from) {
     const dump = join(scratch, `${from.schema}.dump`);
-    execFileSync('pg_dump', ['--format=custom', `--schema=${from.schema}`, '--no-owner', `--file=${dump}`, from.databaseUrl!]);
+    // The log's schema and its data keys' (libs/privacy): without the keys the personal data is gone.
+    execFileSync('pg_dump', ['--format=custom', `--schema=${from.schema}`, `--schema=${from.schema}_keys`, '--no-owner', `--file=${dump}`, from.databaseUrl!]);
     const keys = join(scratch, `keys-backup-${randomUUID()}`);
     cpSync(from.dataDir, keys, { recursive: true });
     // The disaster: the schema and the keys are gone.
     const admin = new PgSqlClient({ connectionString: from.databaseUrl!, max: 1 });
     try {
-      await admin.query(`DROP SCHEMA ${from.schema} CASCADE`);
+      await admin.query(`DROP SCHEMA ${from.schema}, ${from.schema}_keys CASCADE`);
       const database = `restore_${from.schema}`.slice(0, 63);
       await admin.query(`CREATE DATABASE ${database}`);
       databases.push(database);
@@ -170,6 +171,10 @@ describe.each([pglite, postgres])('backup and restore on $name', (driver) => {
       expect(ids).toEqual(expect.arrayContaining([delivered.body.events[0].id, ...pending]));
       expect(new Set(ids).size).toBe(ids.length);
       for (const event of feed.filter((e) => pending.includes(e.id))) expect(event.disclosureid).toEqual(expect.any(String));
+      // The data keys came back with the log: what was recorded reads in clear again.
+      const summaries = feed.filter((e) => pending.includes(e.id)).map((e) => (e as { data?: { summary?: unknown } }).data?.summary);
+      expect(summaries).toEqual(pending.map(() => expect.not.stringMatching(/^enc:v1:/)));
+      expect(summaries).toEqual(pending.map(() => expect.any(String)));
       const after = await DisclosureLog.attach((api.store as SqlEventStore).sqlClient, restored.schema).verify();
       expect(after).toMatchObject({ ok: true, records: before.disclosures.length + pending.length });
     } finally {
